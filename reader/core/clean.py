@@ -1,0 +1,377 @@
+"""Rendered post HTML -> safe, clean HTML plus what the page says about itself.
+
+Two passes.  The first (lxml, the parser BeautifulSoup would sit on, used directly because it
+is an order of magnitude faster) understands the archive: it turns eastmoney security links
+into ``security:`` links, removes quote placeholders, topic links, adverts, hidden blocks,
+stock charts and the site's navigation footer, and lifts the source line, the original URL
+and the digest out of the body.  The second (nh3, an allowlist) makes whatever is left inert.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+import nh3
+
+from reader.core.securities import Security, resolve
+
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "caption", "code", "del", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "security"}
+# Removed with everything inside them (the rest of the unknown tags keep their text).
+DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
+    "noscript", "template", "link", "meta", "base", "svg", "math", "head", "title", "input",
+    "button", "select", "textarea", "audio", "video", "source", "track", "canvas", "map",
+    "param", "portal", "dialog",
+}
+BLOCK_TAGS = {"p", "div", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre",
+              "table", "ul", "ol", "figure", "hr", "center"}
+
+_CHART_BLOCK_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SOURCE_RE = re.compile(r"^\s*[（(]?\s*文章来源\s*[:：]\s*(.+?)\s*[）)]?\s*$", re.S)
+_PROMO_RE = re.compile(r"开户|炒股|交易.{0,6}(?:app|APP)|点击.{0,8}下载")
+_ATTRIBUTION_RE = re.compile(r"[（(][^（()）]{1,30}[）)]\s*$")
+_WS_RE = re.compile(r"\s+")
+_FOOTER_HOST_RE = re.compile(r"finews\.(?:withounder\.com|zning\.(?:me|xyz))", re.I)
+_TAG_RE = re.compile(r"<[^>]*>")
+_BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|tr|blockquote|pre|table|figcaption|caption)>", re.I)
+_CELL_END_RE = re.compile(r"</t[dh]>", re.I)
+
+
+@dataclass
+class CleanResult:
+    html: str
+    text: str
+    securities: list[Security] = field(default_factory=list)
+    source: str = ""
+    url: str = ""
+    summary: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _classes(el: lxml.html.HtmlElement) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    return _WS_RE.sub(" ", el.text_content()).strip()
+
+
+def _squash(s: str) -> str:
+    return _WS_RE.sub("", s)
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _unwrap(el: lxml.html.HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tag()
+
+
+def _elements(root: lxml.html.HtmlElement, *tags: str) -> list[lxml.html.HtmlElement]:
+    return [el for el in root.iter(*tags) if isinstance(el.tag, str)]
+
+
+def _top_blocks(root: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    for el in root:
+        if isinstance(el.tag, str):
+            yield el
+
+
+def _safe_url(value: str, *, image: bool = False) -> str | None:
+    v = value.strip()
+    if v.startswith("//"):
+        v = "https:" + v
+    scheme = v.split(":", 1)[0].lower() if ":" in v else ""
+    allowed = {"http", "https"} if image else URL_SCHEMES
+    if scheme not in allowed:
+        return None
+    return v
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "href":
+        return _safe_url(value)
+    if attr == "src":
+        return _safe_url(value, image=True)
+    return value
+
+
+def sanitize(fragment: str) -> str:
+    """The allowlist pass alone: whatever goes in, nothing executable or fetchable comes out."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        allowed_classes={"a": {"security"}},
+    )
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of clean HTML: one line per block, entities decoded."""
+    s = _BLOCK_END_RE.sub("\n", fragment)
+    s = _CELL_END_RE.sub("\t", s)
+    s = htmlmod.unescape(_TAG_RE.sub("", s))
+    lines = (_WS_RE.sub(" ", line).strip() for line in s.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _is_security_element(el: lxml.html.HtmlElement, classes: set[str]) -> bool:
+    if classes & {"keytip", "em_stock_key_common"}:
+        return True
+    href = el.get("href") or ""
+    return bool(el.get("data-code")) and "quote.eastmoney.com" in href
+
+
+def _wrapper_span_id(el: lxml.html.HtmlElement) -> str:
+    parent = el.getparent()
+    if parent is not None and parent.tag == "span":
+        return parent.get("id") or ""
+    return ""
+
+
+def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security]) -> None:
+    for el in _elements(root, "a", "span"):
+        if el.getparent() is None:
+            continue
+        classes = _classes(el)
+        if "infokey" in classes:  # topic keyword link: keep the words only
+            parent = el.getparent()
+            _unwrap(el)
+            if parent is not None and parent.tag == "span" and (parent.get("id") or "").startswith("Info."):
+                _unwrap(parent)
+            continue
+        if "EmImageRemark" in classes:  # the K-line chart picture
+            _drop(el)
+            continue
+        if el.tag == "span":
+            sid = el.get("id") or ""
+            if sid.startswith(("quote_", "bkquote_")) and not _text(el):
+                _drop(el)
+                continue
+            if not _is_security_element(el, classes):
+                continue
+        elif not _is_security_element(el, classes):
+            continue
+        span_id = _wrapper_span_id(el)
+        name = _text(el)
+        sec = resolve(el.get("data-code"), el.get("href"), span_id or el.get("id"), name)
+        parent = el.getparent()
+        if sec is None:
+            _unwrap(el)
+        else:
+            if sec.secid not in found:
+                found[sec.secid] = sec
+            elif name and not found[sec.secid].name:
+                found[sec.secid] = Security(sec.market, sec.code, name)
+            link = lxml.html.Element("a", href=f"security:{sec.secid}")
+            link.set("class", "security")
+            link.text = name or sec.symbol
+            link.tail = el.tail
+            el.addprevious(link)
+            el.tail = None
+            _drop(el)
+        if parent is not None and parent.tag == "span" and span_id and parent.getparent() is not None:
+            _unwrap(parent)
+    # Spans that named a security only by id ("Info.116.02176") around plain text.
+    for span in _elements(root, "span"):
+        sid = span.get("id") or ""
+        if sid.startswith(("stock_", "bk_", "Info.")) and span.getparent() is not None:
+            sec = resolve(None, None, sid, _text(span))
+            if sec is not None and _text(span):
+                found.setdefault(sec.secid, sec)
+                link = lxml.html.Element("a", href=f"security:{sec.secid}")
+                link.set("class", "security")
+                link.text = _text(span)
+                link.tail = span.tail
+                span.addprevious(link)
+                span.tail = None
+                _drop(span)
+            else:
+                _unwrap(span)
+
+
+def _remove_adverts(root: lxml.html.HtmlElement) -> None:
+    for el in _elements(root):
+        if el.getparent() is None:
+            continue
+        if _HIDDEN_STYLE_RE.search(el.get("style") or "") or el.get("hidden") is not None:
+            _drop(el)
+    for a in _elements(root, "a"):
+        if a.getparent() is None:
+            continue
+        href = a.get("href") or ""
+        if "acttg.eastmoney.com" in href or "toplink" in _classes(a):
+            block = _enclosing_block(a)
+            if block is not None and _squash(_text(block)) == _squash(_text(a)):
+                _drop(block)
+            else:
+                _drop(a)
+    for p in _elements(root, "p", "div"):
+        if p.getparent() is None:
+            continue
+        t = _text(p)
+        if t and len(t) < 80 and _PROMO_RE.search(t) and p.find(".//a") is not None:
+            _drop(p)
+
+
+def _enclosing_block(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    node = el.getparent()
+    while node is not None and node.tag not in BLOCK_TAGS:
+        node = node.getparent()
+    if node is None or node.getparent() is None:
+        return None
+    return node
+
+
+def _take_source(root: lxml.html.HtmlElement) -> str:
+    source = ""
+    for p in _elements(root, "p", "div", "span"):
+        if p.getparent() is None:
+            continue
+        t = _text(p)
+        if "em_media" in _classes(p) or (len(t) < 60 and _SOURCE_RE.match(t)):
+            m = _SOURCE_RE.match(t)
+            if m:
+                source = m.group(1).strip()
+            elif "em_media" in _classes(p):
+                source = t.strip("（）() ")
+            _drop(p)
+    return source
+
+
+def _is_footer_link(a: lxml.html.HtmlElement) -> bool:
+    text = _text(a)
+    href = a.get("href") or ""
+    if not text.startswith("返回"):
+        return False
+    return (not re.match(r"^[a-z]+:", href, re.I) and not href.startswith("//")) or bool(
+        _FOOTER_HOST_RE.search(href)
+    )
+
+
+def _remove_footer(root: lxml.html.HtmlElement) -> None:
+    for a in _elements(root, "a"):
+        if a.getparent() is not None and _is_footer_link(a):
+            block = _enclosing_block(a)
+            _drop(a)
+            if block is not None and not re.sub(r"[\s｜|/·]", "", _text(block)) and block.find(".//img") is None:
+                _drop(block)
+
+
+def _take_original_url(root: lxml.html.HtmlElement, warnings: list[str]) -> str:
+    url = ""
+    blocks = list(_top_blocks(root))
+    for block in reversed(blocks[-4:]):
+        if block.tag != "p":
+            continue
+        t = _text(block)
+        links = block.findall("a")
+        if len(links) == 1 and t == _text(links[0]) and re.match(r"https?://", links[0].get("href") or ""):
+            href = links[0].get("href") or ""
+            if t.rstrip("/") == href.rstrip("/") or t.startswith("http"):
+                url = url or href
+                _drop(block)
+                continue
+        if t == "<>":
+            warnings.append("the original-URL line is empty")
+            _drop(block)
+            continue
+        if not links and re.fullmatch(r"https?://\S+", t):
+            url = url or t
+            _drop(block)
+    return url
+
+
+def _take_digest(root: lxml.html.HtmlElement) -> str:
+    blocks = list(_top_blocks(root))
+    if not blocks or blocks[0].tag != "blockquote":
+        return ""
+    quote = blocks[0]
+    digest = _text(quote)
+    core = _squash(_ATTRIBUTION_RE.sub("", digest))
+    if core and any(core in _squash(_text(b)) for b in blocks[1:4]):
+        _drop(quote)  # the digest repeats the opening: show it once
+    return digest
+
+
+def _remove_empty_blocks(root: lxml.html.HtmlElement) -> None:
+    for el in reversed(_elements(root, "p", "div", "center", "span", "strong", "b", "em")):
+        if el.getparent() is None:
+            continue
+        if not _text(el) and el.find(".//img") is None and el.find(".//hr") is None:
+            _drop(el)
+
+
+def _summary_from(text: str, limit: int = 160) -> str:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def clean(rendered: str) -> CleanResult:
+    """Clean one rendered post body.  Never raises on any input string."""
+    warnings: list[str] = []
+    found: dict[str, Security] = {}
+    source = url = digest = ""
+    rendered = _CHART_BLOCK_RE.sub("", rendered)
+    try:
+        root = lxml.html.fragment_fromstring(rendered or "<p></p>", create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        root = None
+    if root is not None:
+        for bad in _elements(root, *DROP_WITH_CONTENT):
+            _drop(bad)
+        for node in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
+            _drop(node)
+        _remove_adverts(root)
+        source = _take_source(root)  # first: a name in the source line is not a mention
+        _convert_securities(root, found)
+        _remove_footer(root)
+        url = _take_original_url(root, warnings)
+        digest = _take_digest(root)
+        for center in _elements(root, "center", "font"):
+            _unwrap(center)
+        _remove_empty_blocks(root)
+        inner = htmlmod.escape(root.text or "") + "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in root
+        )
+    else:
+        inner = htmlmod.escape(rendered)
+    safe = sanitize(inner).strip()
+    text = html_to_text(safe)
+    summary = digest or _summary_from(text)
+    return CleanResult(
+        html=safe,
+        text=text,
+        securities=list(found.values()),
+        source=source,
+        url=url,
+        summary=summary,
+        warnings=warnings,
+    )

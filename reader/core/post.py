@@ -1,0 +1,431 @@
+"""One post file -> :class:`Article`.
+
+Reads the bytes, works out the encoding, splits the front matter (leniently: the archive's
+generator wrote titles without escaping them), resolves the published time and the story's
+identity, then renders and cleans the body.  Nothing here raises for a bad post: problems
+become warnings, and only a file that cannot be read at all becomes an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from reader.core.clean import clean
+from reader.core.render import render_markdown
+from reader.core.securities import Security
+
+DEFAULT_TZ = "Asia/Shanghai"
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FRONT_MATTER = 64 * 1024
+
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?\s*$",
+    re.I,
+)
+_NAME_DATE_RE = re.compile(r"(?:^|[_\-/])(\d{4})-(\d{2})-(\d{2})-")
+_ID_RE = re.compile(r"((?:NW)?\d{12,24})$", re.I)
+_LINE_FIELD_RE = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s?(.*)$")
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+_HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.I | re.S)
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002ffff]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'\-][A-Za-z0-9]+)*")
+
+
+class PostError(Exception):
+    """The file could not be read as a post at all."""
+
+
+@dataclass
+class Article:
+    """Everything the reader keeps of one post."""
+
+    path: str
+    key: str
+    title: str
+    published: dt.datetime
+    categories: list[str]
+    tags: list[str]
+    source: str
+    url: str
+    summary: str
+    securities: list[Security]
+    html: str
+    text: str
+    word_count: int
+    char_count: int
+    warnings: list[str]
+    content_hash: str
+    size: int = 0
+    mtime_ns: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``parse --json`` object (a public contract: keys exactly as documented)."""
+        return {
+            "path": self.path,
+            "key": self.key,
+            "title": self.title,
+            "published": self.published.isoformat(),
+            "categories": self.categories,
+            "tags": self.tags,
+            "source": self.source,
+            "url": self.url,
+            "summary": self.summary,
+            "securities": [s.to_dict() for s in self.securities],
+            "html": self.html,
+            "text": self.text,
+            "warnings": self.warnings,
+            "error": None,
+        }
+
+
+class _TomlHandler(BaseHandler):  # type: ignore[misc]
+    """TOML front matter (``+++``) through the standard library's tomllib."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
+        raise NotImplementedError
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlHandler(YAMLHandler):  # type: ignore[misc]
+    def load(self, fm: str, **kwargs: object) -> Any:
+        if len(fm) > MAX_FRONT_MATTER:
+            raise ValueError(f"front matter larger than {MAX_FRONT_MATTER // 1024} KB")
+        if fm.count("*") > 50 and fm.count("&") > 5:
+            raise ValueError("front matter uses YAML aliases heavily (possible alias bomb)")
+        return yaml.load(fm, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
+_HANDLERS = [_YamlHandler(), _TomlHandler(), JSONHandler()]
+
+
+def decode(raw: bytes) -> tuple[str, list[str]]:
+    """Bytes -> text: UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacements."""
+    warnings: list[str] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+            warnings.append("file is not UTF-8; decoded as GB18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="replace")
+            warnings.append("file has invalid UTF-8; bad bytes replaced")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text, warnings
+
+
+def _unquote(value: str) -> str:
+    v = value.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        inner = v[1:-1]
+        return inner.replace('\\"', '"') if v[0] == '"' else inner.replace("''", "'")
+    return v
+
+
+def _lenient_fields(block: str) -> dict[str, Any]:
+    """Recover ``key: value`` lines from front matter that YAML rejects."""
+    fields: dict[str, Any] = {}
+    current_list: list[str] | None = None
+    for line in block.split("\n"):
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        if item and current_list is not None:
+            current_list.append(_unquote(item.group(1)))
+            continue
+        m = _LINE_FIELD_RE.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2)
+        if value.strip() == "":
+            current_list = []
+            fields[key] = current_list
+        else:
+            current_list = None
+            fields[key] = _unquote(value)
+    return fields
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
+    """(metadata, body, warnings); never raises."""
+    warnings: list[str] = []
+    stripped = text.lstrip("\n \t")
+    for handler in _HANDLERS:
+        if not handler.detect(stripped):
+            continue
+        try:
+            fm, body = handler.split(stripped)
+        except ValueError:
+            continue
+        try:
+            meta = handler.load(fm)
+            if meta is None:
+                meta = {}
+            if not isinstance(meta, dict):
+                raise ValueError("front matter is not a mapping")
+            return meta, body, warnings
+        except Exception as exc:
+            reason = str(exc).split("\n")[0][:120]
+            warnings.append(f"front matter is not valid ({reason}); fields recovered line by line")
+            return _lenient_fields(fm), body, warnings
+    return {}, text, ["no front matter"]
+
+
+@lru_cache(maxsize=256)
+def zone(name: str | None) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name or DEFAULT_TZ)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TZ)
+
+
+@lru_cache(maxsize=1024)
+def archive_timezone(directory: str) -> str | None:
+    """The ``timezone`` of the Jekyll ``_config.yml`` in this folder or the two above it."""
+    d = Path(directory)
+    for candidate in (d, *list(d.parents)[:2]):
+        cfg = candidate / "_config.yml"
+        try:
+            if cfg.is_file() and cfg.stat().st_size < 1_000_000:
+                data = yaml.load(cfg.read_text(encoding="utf-8", errors="replace"), Loader=_YAML_LOADER)
+                if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+                    return str(data["timezone"])
+                return None
+        except (OSError, yaml.YAMLError):
+            return None
+    return None
+
+
+def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """Front-matter date (string, date or datetime) -> aware datetime, or None."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    if not isinstance(value, str):
+        return None
+    m = _DATE_RE.match(value)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, frac, off = m.groups()
+    try:
+        micro = int((frac or "0").ljust(6, "0")[:6])
+        naive = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro)
+    except ValueError:
+        return None
+    if off is None:
+        return naive.replace(tzinfo=tz)
+    if off.upper() == "Z":
+        return naive.replace(tzinfo=dt.UTC)
+    sign = -1 if off[0] == "-" else 1
+    digits = off[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    return naive.replace(tzinfo=dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes)))
+
+
+def story_key(path: Path) -> str:
+    """The story's identity, the same in ``_posts/``, ``old_post/`` or any copy of the archive.
+
+    The archive names files ``YYYY-MM-DD-<id>.md`` (sometimes ``-<id>.md``), where ``<id>`` is
+    the news service's own article id; that id is the key.  Other names keep their stem.
+    """
+    stem = unicodedata.normalize("NFC", path.stem)
+    m = _ID_RE.search(stem)
+    if m:
+        return m.group(1).upper()
+    stem = stem.rsplit("__", 1)[-1]  # flattened copies: "_posts__2021-12-08-init"
+    return stem.strip().lower() or "untitled"
+
+
+def _date_from_name(path: Path, tz: dt.tzinfo) -> dt.datetime | None:
+    m = _NAME_DATE_RE.search("/" + path.name)
+    if m:
+        try:
+            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz)
+        except ValueError:
+            return None
+    idm = re.search(r"(?:^|[-_])(?:NW)?(20\d{2})(\d{2})(\d{2})\d{4,}$", path.stem, re.I)
+    if idm:
+        try:
+            return dt.datetime(int(idm.group(1)), int(idm.group(2)), int(idm.group(3)), tzinfo=tz)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in value.split() if v]
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for v in value:
+            if isinstance(v, str | int | float):
+                out.extend(str(v).split())
+        return out
+    if isinstance(value, int | float):
+        return [str(value)]
+    return []
+
+
+def _fallback_title(body: str, summary: str, path: Path) -> tuple[str, str]:
+    m = _HEADING_RE.search(body) or _HTML_HEADING_RE.search(body)
+    if m:
+        title = re.sub(r"<[^>]+>", "", m.group(1)).strip()
+        if title:
+            return title, "the first heading"
+    if summary:
+        first = re.split(r"(?<=[。！？!?])", summary.strip(), maxsplit=1)[0]
+        first = re.sub(r"^据[^，,]{1,20}[，,]", "", first).strip() or first
+        return (first if len(first) <= 60 else first[:59] + "…"), "the digest"
+    return path.stem.lstrip("-_") or path.name, "the file name"
+
+
+def count_words(text: str) -> tuple[int, int]:
+    """(words, characters): each CJK character counts as a word, as do Latin words and numbers."""
+    cjk = len(_CJK_RE.findall(text))
+    latin = len(_LATIN_WORD_RE.findall(text))
+    chars = sum(1 for c in text if not c.isspace())
+    return cjk + latin, chars
+
+
+def parse_bytes(
+    raw: bytes,
+    path: Path,
+    *,
+    tz_name: str | None = None,
+    mtime: float | None = None,
+) -> Article:
+    """Parse a post held in memory.  ``path`` is used for identity and fallbacks only."""
+    if b"\x00" in raw[:8192] and raw[:8192].count(b"\x00") > 8:
+        raise PostError("binary file (not a text post)")
+    text, warnings = decode(raw)
+    meta, body, fm_warnings = split_front_matter(text)
+    warnings += fm_warnings
+    tz = zone(tz_name)
+
+    rendered, render_warnings = render_markdown(body)
+    warnings += render_warnings
+    cleaned = clean(rendered)
+    warnings += cleaned.warnings
+
+    raw_title = meta.get("title")
+    title = str(raw_title).strip() if isinstance(raw_title, str | int | float) else ""
+    if not title:
+        title, where = _fallback_title(body, cleaned.summary, path)
+        warnings.append(f"no title; taken from {where}")
+
+    published = parse_date(meta.get("date"), tz)
+    if published is None:
+        if meta.get("date") not in (None, ""):
+            warnings.append(f"date {str(meta.get('date'))[:40]!r} is not a date")
+        published = _date_from_name(path, tz)
+        if published is not None:
+            warnings.append("no usable date; taken from the file name")
+        else:
+            ts = mtime if mtime is not None else 0.0
+            published = dt.datetime.fromtimestamp(ts, tz)
+            warnings.append("no usable date; taken from the file's modification time")
+
+    words, chars = count_words(title + "\n" + cleaned.text)
+    return Article(
+        path=str(path),
+        key=story_key(path),
+        title=title,
+        published=published,
+        categories=_as_list(meta.get("categories", meta.get("category"))),
+        tags=_as_list(meta.get("tags")),
+        source=cleaned.source or (str(meta["source"]) if isinstance(meta.get("source"), str) else ""),
+        url=cleaned.url or (str(meta["url"]) if isinstance(meta.get("url"), str) and str(meta["url"]).startswith("http") else ""),
+        summary=cleaned.summary,
+        securities=cleaned.securities,
+        html=cleaned.html,
+        text=cleaned.text,
+        word_count=words,
+        char_count=chars,
+        warnings=warnings,
+        content_hash=content_hash(raw),
+        size=len(raw),
+    )
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def read_post_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """Read a post file, refusing what cannot be a post (PostError with the reason)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise PostError(f"cannot read file: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise PostError("not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise PostError(f"file too large ({st.st_size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PostError(f"cannot read file: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise PostError("file too large")
+    return raw, st
+
+
+def parse_file(path: str | os.PathLike[str], *, tz_name: str | None = None) -> Article:
+    """Parse one post file.  Raises :class:`PostError` only when it cannot be read at all."""
+    p = Path(path)
+    raw, st = read_post_bytes(p)
+    if tz_name is None:
+        tz_name = archive_timezone(str(p.parent.resolve()))
+    art = parse_bytes(raw, p, tz_name=tz_name, mtime=st.st_mtime)
+    art.mtime_ns = st.st_mtime_ns
+    return art
+
+
+def error_json(path: str, message: str) -> dict[str, Any]:
+    """The ``parse --json`` object for a file that could not be read."""
+    return {
+        "path": path, "key": story_key(Path(path)), "title": "", "published": None,
+        "categories": [], "tags": [], "source": "", "url": "", "summary": "", "securities": [],
+        "html": "", "text": "", "warnings": [], "error": message,
+    }
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)

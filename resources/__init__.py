@@ -1,0 +1,1 @@
+"""Package data: icons, stylesheets, translations and the bundled sample archive."""
