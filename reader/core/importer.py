@@ -1,0 +1,200 @@
+"""Import folders of posts into the library: scan, skip the unchanged, parse in parallel, store.
+
+* Scan: walk the given folders (any depth: ``_posts/``, ``old_post/``...) for ``.md`` and
+  ``.markdown`` files, without following symlinked folders (no loops).
+* Skip: a file whose path, size and modification time match the last import is not read.
+* Parse: in worker processes (``parse_job``), one post at a time; a file that cannot be read
+  becomes a failure with its reason, never an exception.
+* Store: one writer (the calling thread) stores results in batches, one transaction each, so a
+  cancel or a crash leaves every article either wholly stored or not at all.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.core.post import Article, PostError, parse_file
+
+POST_SUFFIXES = {".md", ".markdown", ".mkd"}
+SKIP_DIRS = {".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache"}
+PARALLEL_THRESHOLD = 64  # fewer files than this parse in-process (no worker start-up cost)
+
+
+@dataclass
+class Failure:
+    path: str
+    error: str
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+    scanned: int = 0
+    parsed: int = 0
+    workers: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "failures": [{"path": f.path, "error": f.error} for f in self.failures],
+            "cancelled": self.cancelled,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def fail(self, path: str, error: str) -> None:
+        self.failed += 1
+        self.failures.append(Failure(path, error))
+
+
+@dataclass
+class ImportProgress:
+    """Passed to the progress callback: ``done`` of ``total`` files handled so far."""
+
+    phase: str  # "scanning", "importing", "done"
+    done: int
+    total: int
+    report: ImportReport
+
+
+@dataclass
+class FileInfo:
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def scan(paths: Iterable[str | os.PathLike[str]], report: ImportReport | None = None) -> list[FileInfo]:
+    """Every post file under the given folders (or the files themselves), sorted, de-duplicated."""
+    found: dict[str, FileInfo] = {}
+    for p in paths:
+        root = Path(p).expanduser()
+        try:
+            root = root.resolve()
+        except (OSError, RuntimeError):
+            if report is not None:
+                report.fail(str(p), "path cannot be resolved (symlink loop?)")
+            continue
+        if root.is_file():
+            try:
+                st = root.stat()
+                found[str(root)] = FileInfo(str(root), st.st_size, st.st_mtime_ns)
+            except OSError as exc:
+                if report is not None:
+                    report.fail(str(root), f"cannot read file: {exc.strerror or exc}")
+            continue
+        if not root.is_dir():
+            if report is not None:
+                report.fail(str(root), "no such file or folder")
+            continue
+        for info in _walk(root, report):
+            found[info.path] = info
+    return [found[k] for k in sorted(found)]
+
+
+def _walk(root: Path, report: ImportReport | None) -> Iterator[FileInfo]:
+    stack = [str(root)]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = list(it)
+        except OSError as exc:
+            if report is not None:
+                report.fail(d, f"cannot read folder: {exc.strerror or exc}")
+            continue
+        for e in entries:
+            name = e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not name.startswith("."):
+                        stack.append(e.path)
+                    continue
+                if os.path.splitext(name)[1].lower() not in POST_SUFFIXES:
+                    continue
+                st = e.stat()  # follows a symlinked file; a dangling one raises
+                if not e.is_file():
+                    continue
+                yield FileInfo(e.path, st.st_size, st.st_mtime_ns)
+            except OSError as exc:
+                if report is not None:
+                    report.fail(e.path, f"cannot read file: {exc.strerror or exc}")
+
+
+def parse_job(path: str) -> tuple[str, Article | None, str | None]:
+    """Worker entry point: (path, article, error)."""
+    try:
+        return path, parse_file(path), None
+    except PostError as exc:
+        return path, None, str(exc)
+    except MemoryError:
+        return path, None, "post too large to parse in memory"
+    except RecursionError:
+        return path, None, "post nested too deeply to parse"
+    except Exception as exc:  # a bug in the parser must not stop the import
+        return path, None, f"could not parse: {type(exc).__name__}: {exc}"[:300]
+
+
+def default_workers() -> int:
+    return max(1, min(8, (os.cpu_count() or 2)))
+
+
+def parse_all(
+    paths: Sequence[str],
+    *,
+    workers: int | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[str, Article | None, str | None]]:
+    """Parse files, in worker processes when there are many; yields as results arrive."""
+    n = workers if workers is not None else default_workers()
+    if n <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        for p in paths:
+            if cancel is not None and cancel.is_set():
+                return
+            yield parse_job(p)
+        return
+    # "spawn" keeps workers independent of the caller's threads (the GUI's among them).
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    chunk = max(8, min(256, len(paths) // (n * 8) or 8))
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        results = pool.map(parse_job, paths, chunksize=chunk)
+        try:
+            for item in results:
+                yield item
+                if cancel is not None and cancel.is_set():
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+
+
+def throttle(callback: ProgressCallback | None, every: float = 0.1) -> ProgressCallback:
+    """Call through at most every ``every`` seconds (and always for the final 'done')."""
+    last = [0.0]
+
+    def call(p: ImportProgress) -> None:
+        if callback is None:
+            return
+        now = time.monotonic()
+        if p.phase == "done" or now - last[0] >= every or p.done == p.total:
+            last[0] = now
+            callback(p)
+
+    return call

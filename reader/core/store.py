@@ -1,0 +1,375 @@
+"""The library's SQLite file: schema, migrations and the peewee models over it.
+
+The schema is written out in migrations (frozen SQL, one function per version) rather than
+derived from the models, so an old library always migrates through the same steps.  The
+version lives in ``PRAGMA user_version``.  Before migrating an existing library a backup copy
+is written beside it; a library from a newer version, or a file that is not a library, is
+refused without being touched.
+
+The reader's own data (bookmarks, read state, tags, watchlist, saved searches) lives in
+columns and tables the importer never deletes or overwrites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CompositeKey,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+from reader.core.textindex import TOKENIZER_VERSION
+
+SCHEMA_VERSION = 2
+DB_NAME = "library.sqlite3"
+
+
+class LibraryError(Exception):
+    """The library cannot be opened or written; the message says why, for the user."""
+
+
+def compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def decompress(blob: bytes | memoryview | None) -> str:
+    if not blob:
+        return ""
+    return zlib.decompress(bytes(blob)).decode("utf-8")
+
+
+class CompressedTextField(BlobField):  # type: ignore[misc]
+    """Text stored zlib-compressed (article bodies are most of the file)."""
+
+    def db_value(self, value: str | None) -> bytes | None:
+        return None if value is None else compress(value)
+
+    def python_value(self, value: bytes | None) -> str:
+        return decompress(value)
+
+
+class BaseModel(Model):  # type: ignore[misc]
+    """Models describe the schema; each open library binds them with ``db.bind_ctx(MODELS)``."""
+
+    class Meta:
+        legacy_table_names = False
+
+
+class Article(BaseModel):
+    key = TextField(unique=True)
+    title = TextField()
+    published = IntegerField()  # seconds since the epoch (UTC)
+    utc_offset = IntegerField()  # minutes east of UTC, as the post wrote it
+    sort_key = IntegerField(unique=True)  # published * 2048 + n; also the FTS rowid
+    source = TextField(default="")
+    url = TextField(default="")
+    summary = TextField(default="")
+    categories = TextField(default="")  # space-separated, as Jekyll writes them
+    tags = TextField(default="")
+    html = CompressedTextField()
+    text = CompressedTextField()
+    word_count = IntegerField(default=0)
+    char_count = IntegerField(default=0)
+    warnings = TextField(default="")  # one per line
+    content_hash = TextField()
+    path = TextField()
+    quality = IntegerField(default=0)
+    imported_at = IntegerField()
+    updated_at = IntegerField()
+    # the reader's data: never written by the importer
+    bookmarked = BooleanField(default=False)
+    bookmarked_at = IntegerField(null=True)
+    read = BooleanField(default=False)
+    read_at = IntegerField(null=True)
+
+
+class Label(BaseModel):
+    """The archive's own categories (kind 'c') and tags (kind 't')."""
+
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+    kind = TextField()
+    name = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("article", "kind", "name")
+
+
+class Security(BaseModel):
+    secid = TextField(unique=True)
+    market = IntegerField()
+    code = TextField()
+    name = TextField(default="")
+    names = TextField(default="")  # every name seen, one per line
+    name_published = IntegerField(default=0)  # when the current name was last written
+
+
+class ArticleSecurity(BaseModel):
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+    security = ForeignKeyField(Security)
+    position = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("article", "security")
+
+
+class UserTag(BaseModel):
+    name = TextField(unique=True)
+    created_at = IntegerField()
+
+
+class ArticleUserTag(BaseModel):
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+    tag = ForeignKeyField(UserTag, on_delete="CASCADE")
+    tagged_at = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("article", "tag")
+
+
+class SourceFile(BaseModel):
+    """Every file seen by an import: lets a re-scan skip unchanged files without reading them."""
+
+    path = TextField(primary_key=True)
+    size = IntegerField()
+    mtime_ns = IntegerField()
+    content_hash = TextField(null=True)
+    key = TextField(null=True)
+    error = TextField(null=True)
+
+
+class SavedSearch(BaseModel):
+    name = TextField(primary_key=True)
+    query = TextField()
+    created_at = IntegerField()
+
+
+class Watch(BaseModel):
+    secid = TextField(primary_key=True)
+    added_at = IntegerField()
+
+
+class Meta(BaseModel):
+    key = TextField(primary_key=True)
+    value = TextField()
+
+
+# --- migrations: frozen SQL, one per version ------------------------------------------------
+
+
+_MIGRATION_1 = """
+        CREATE TABLE article (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            published INTEGER NOT NULL,
+            utc_offset INTEGER NOT NULL,
+            sort_key INTEGER NOT NULL UNIQUE,
+            source TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '',
+            html BLOB,
+            text BLOB,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            char_count INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL,
+            path TEXT NOT NULL,
+            quality INTEGER NOT NULL DEFAULT 0,
+            imported_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            bookmarked INTEGER NOT NULL DEFAULT 0,
+            bookmarked_at INTEGER,
+            read INTEGER NOT NULL DEFAULT 0,
+            read_at INTEGER
+        );
+        CREATE INDEX article_source ON article(source COLLATE NOCASE, sort_key);
+        CREATE INDEX article_unread ON article(read, sort_key);
+        CREATE INDEX article_bookmarked ON article(sort_key) WHERE bookmarked = 1;
+        CREATE TABLE label (
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (article_id, kind, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX label_name ON label(kind, name COLLATE NOCASE, article_id);
+        CREATE TABLE security (
+            id INTEGER PRIMARY KEY,
+            secid TEXT NOT NULL UNIQUE,
+            market INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            names TEXT NOT NULL DEFAULT '',
+            name_published INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX security_code ON security(code COLLATE NOCASE);
+        CREATE TABLE article_security (
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            security_id INTEGER NOT NULL REFERENCES security(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (article_id, security_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_security_by_security ON article_security(security_id, article_id);
+        CREATE TABLE user_tag (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE article_user_tag (
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES user_tag(id) ON DELETE CASCADE,
+            tagged_at INTEGER NOT NULL,
+            PRIMARY KEY (article_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_user_tag_by_tag ON article_user_tag(tag_id, article_id);
+        CREATE TABLE source_file (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            content_hash TEXT,
+            key TEXT,
+            error TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX source_file_key ON source_file(key);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE VIRTUAL TABLE article_fts USING fts5(
+            uni, bi, content='', tokenize='unicode61 remove_diacritics 0', detail=full
+        );
+"""
+
+# 2: saved searches and the watchlist
+_MIGRATION_2 = """
+        CREATE TABLE saved_search (
+            name TEXT PRIMARY KEY, query TEXT NOT NULL, created_at INTEGER NOT NULL
+        );
+        CREATE TABLE watch (secid TEXT PRIMARY KEY, added_at INTEGER NOT NULL);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2}
+
+
+def _probe(db_file: Path) -> int:
+    """The schema version of an existing file, read-only; LibraryError if it is no library."""
+    try:
+        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"Cannot open the library file {db_file}: {exc}") from exc
+    try:
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(
+            f"The library file {db_file} is damaged or is not a Finews Reader library ({exc}). "
+            "It has not been changed; restore a backup or choose another library folder."
+        ) from exc
+    finally:
+        con.close()
+    if version == 0 and tables:
+        raise LibraryError(
+            f"{db_file} is an SQLite file but not a Finews Reader library; it has not been changed."
+        )
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"The library {db_file} was written by a newer Finews Reader (schema {version}; this "
+            f"version reads up to {SCHEMA_VERSION}). It has not been changed; please upgrade."
+        )
+    return version
+
+
+def backup_file(db_file: Path, reason: str) -> Path:
+    """Copy the database (consistently, through SQLite's backup API) beside itself."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_file.with_name(f"{db_file.stem}.{reason}-{stamp}.bak")
+    n = 1
+    while target.exists():
+        target = db_file.with_name(f"{db_file.stem}.{reason}-{stamp}-{n}.bak")
+        n += 1
+    src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def migrate(db_file: Path, *, target: int = SCHEMA_VERSION) -> Path | None:
+    """Bring the file to ``target``; returns the backup written first, if any."""
+    existed = db_file.exists() and db_file.stat().st_size > 0
+    version = _probe(db_file) if existed else 0
+    if version >= target:
+        return None
+    backup = backup_file(db_file, f"v{version}") if existed and version > 0 else None
+    con = sqlite3.connect(db_file, timeout=30, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        current = int(con.execute("PRAGMA user_version").fetchone()[0])
+        for v in range(current + 1, target + 1):
+            # one transaction per step: a failed step leaves the previous version intact
+            con.executescript(
+                "BEGIN IMMEDIATE;" + MIGRATIONS[v] + f";PRAGMA user_version = {v};"
+                + f"INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', '{TOKENIZER_VERSION}');"
+                + "COMMIT;"
+            )
+    except sqlite3.Error as exc:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise LibraryError(f"Could not update the library {db_file}: {exc}") from exc
+    finally:
+        con.close()
+    return backup
+
+
+MODELS = [Article, Label, Security, ArticleSecurity, UserTag, ArticleUserTag, SourceFile,
+          SavedSearch, Watch, Meta]
+
+
+def open_database(db_file: Path) -> SqliteDatabase:
+    """A peewee database on this library file (after :func:`migrate`).
+
+    Each thread gets its own connection (peewee's default), so the GUI reads while an import
+    thread writes; WAL mode lets both go on, and the busy timeout absorbs short write locks.
+    """
+    db = SqliteDatabase(
+        str(db_file),
+        pragmas={
+            "journal_mode": "wal",
+            "synchronous": "normal",
+            "foreign_keys": 1,
+            "busy_timeout": 60000,
+            "cache_size": -32000,
+            "temp_store": "memory",
+            "mmap_size": 256 * 1024 * 1024,
+        },
+        timeout=60,
+    )
+    db.connect()
+    return db
+
+
+def copy_library_folder(src: Path, dst: Path) -> None:
+    """Copy a library folder (used when the user moves the library)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    backup = dst / DB_NAME
+    s = sqlite3.connect(f"file:{src / DB_NAME}?mode=ro", uri=True)
+    d = sqlite3.connect(backup)
+    try:
+        s.backup(d)
+    finally:
+        d.close()
+        s.close()
+    for extra in src.glob("*.log"):
+        shutil.copy2(extra, dst / extra.name)
