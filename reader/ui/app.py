@@ -1,0 +1,176 @@
+"""QApplication set-up: translations, theme, icon, error reporting, first run, ``main()``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from reader import APP_NAME, APP_TITLE, __version__
+from reader.core.library import Library, LibraryError, default_library_path
+from reader.core.store import DB_NAME
+
+DESKTOP_ID = "io.github.finewsreader.FinewsReader"
+log = logging.getLogger("finews-reader")
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped in ``resources/`` (the ``reader.resources`` package)."""
+    return Path(str(resources.files("reader.resources").joinpath(*parts)))
+
+
+class DictTranslator(QTranslator):
+    """Translations from a JSON file of ``{"English source": "译文"}`` (context-free)."""
+
+    def __init__(self, table: dict[str, str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table = table
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # type: ignore[override]
+        text = self.table.get(source)
+        if text is None:
+            return ""  # Qt then keeps the source text
+        if n >= 0:
+            text = text.replace("%n", str(n))
+        return text
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return not self.table
+
+
+def load_translator(locale: QLocale | None = None) -> DictTranslator | None:
+    loc = locale or QLocale.system()
+    name = loc.name()  # zh_CN, zh_TW, en_US...
+    if not name.startswith("zh"):
+        return None
+    path = resource_path("i18n", "zh_CN.json")
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return DictTranslator(table)
+
+
+class ReaderApp(QApplication):
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
+        self.setApplicationName(APP_NAME)
+        self.setOrganizationName(APP_NAME)
+        self.setApplicationDisplayName(APP_TITLE)
+        self.setApplicationVersion(__version__)
+        QGuiApplication.setDesktopFileName(DESKTOP_ID)
+        icon = resource_path("icons", "finews-reader.svg")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setStyle(QStyleFactory.create("Fusion"))
+        self._light_palette = QPalette(self.palette())
+        self.translator = load_translator()
+        if self.translator is not None:
+            self.installTranslator(self.translator)
+
+    def apply_theme(self, dark: bool) -> None:
+        if not dark:
+            self.setPalette(self._light_palette)
+            return
+        p = QPalette()
+        base, alt, text = QColor("#1e1f22"), QColor("#2a2b2f"), QColor("#e6e6e6")
+        p.setColor(QPalette.ColorRole.Window, QColor("#25262a"))
+        p.setColor(QPalette.ColorRole.WindowText, text)
+        p.setColor(QPalette.ColorRole.Base, base)
+        p.setColor(QPalette.ColorRole.AlternateBase, alt)
+        p.setColor(QPalette.ColorRole.Text, text)
+        p.setColor(QPalette.ColorRole.Button, QColor("#2f3035"))
+        p.setColor(QPalette.ColorRole.ButtonText, text)
+        p.setColor(QPalette.ColorRole.Highlight, QColor("#2f6fbf"))
+        p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        p.setColor(QPalette.ColorRole.ToolTipBase, alt)
+        p.setColor(QPalette.ColorRole.ToolTipText, text)
+        p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8a90"))
+        p.setColor(QPalette.ColorRole.Link, QColor("#6cb4ff"))
+        self.setPalette(p)
+
+
+def install_excepthook(log_dir: Path | None) -> None:
+    """Bugs go to a log file in the library folder and to a dialog with the traceback."""
+    if log_dir is not None:
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_dir / "finews-reader.log", encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            log.addHandler(handler)
+        except OSError:
+            pass
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("Unhandled error:\n%s", text)
+        sys.__excepthook__(exc_type, exc, tb)
+        if QApplication.instance() is not None and QGuiApplication.platformName() != "offscreen":
+            box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE,
+                              QApplication.translate("app", "Something went wrong. The details "
+                                                            "have been written to the log."))
+            box.setDetailedText(text)
+            box.exec()
+
+    sys.excepthook = hook
+
+
+def demo_library_path(user_path: Path) -> Path:
+    return user_path.parent / f"{user_path.name}-sample"
+
+
+def open_demo_library(user_path: Path) -> Library:
+    """The bundled sample archive, imported into its own library beside (never inside) the user's."""
+    path = demo_library_path(user_path)
+    lib = Library.open(path)
+    if lib.stats()["articles"] == 0:
+        sample = resource_path("sample")
+        lib.import_paths([str(sample)], workers=1)
+    return lib
+
+
+def choose_library(library: str | None, demo: bool) -> tuple[Library, bool, Path]:
+    """(library, is_demo, the user's library path)."""
+    user_path = Path(library).expanduser() if library else default_library_path()
+    has_library = (user_path / DB_NAME).exists()
+    if demo or not has_library:
+        return open_demo_library(user_path), True, user_path
+    return Library.open(user_path), False, user_path
+
+
+def main(library: str | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or ReaderApp(argv if argv is not None else sys.argv[:1])
+    from reader.ui.main_window import MainWindow
+
+    try:
+        lib, is_demo, user_path = choose_library(library, demo)
+    except LibraryError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        return 1
+    install_excepthook(lib.folder if not is_demo else user_path if user_path.exists() else None)
+    settings = QSettings()
+    theme = str(settings.value("view/theme", "system"))
+    if isinstance(app, ReaderApp):
+        hints = QGuiApplication.styleHints()
+        system_dark = getattr(hints, "colorScheme", None) and hints.colorScheme() == Qt.ColorScheme.Dark
+        app.apply_theme(theme == "dark" or (theme == "system" and bool(system_dark)))
+    window = MainWindow(lib, demo=is_demo, user_library_path=user_path, settings=settings)
+    window.show()
+    rc = app.exec()
+    if window.library is not None:
+        window.library.close()
+    return int(rc)
+
+
+def remove_demo_library(user_path: Path) -> None:
+    shutil.rmtree(demo_library_path(user_path), ignore_errors=True)

@@ -1,0 +1,164 @@
+"""The sidebar: a tree of filters.  Each item carries the query it stands for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+
+from reader.core.library import Library
+
+QueryRole = Qt.ItemDataRole.UserRole + 10
+KindRole = Qt.ItemDataRole.UserRole + 11
+NameRole = Qt.ItemDataRole.UserRole + 12
+
+
+def quote(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) or not value else value
+
+
+class Sidebar(QTreeWidget):
+    """Emits ``filterChosen(query, label)`` when the reader picks a filter."""
+
+    filterChosen = Signal(str, str)
+    renameTagRequested = Signal(str)
+    deleteTagRequested = Signal(str)
+    deleteSavedSearchRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setIndentation(12)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.itemSelectionChanged.connect(self._chosen)
+        self.current_query = ""
+        self._suppress = False
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title, ""])
+        font = item.font(0)
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setExpanded(True)
+        return item
+
+    def _entry(self, parent: QTreeWidget | QTreeWidgetItem, label: str, query: str, count: int | None = None,
+               kind: str = "", name: str = "") -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [label, "" if count is None else str(count)])
+        item.setData(0, QueryRole, query)
+        item.setData(0, KindRole, kind)
+        item.setData(0, NameRole, name or label)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setForeground(1, self.palette().placeholderText())
+        return item
+
+    def populate(self, lib: Library | None) -> None:
+        """Rebuild from the library, keeping the current choice selected."""
+        self._suppress = True
+        keep = self.current_query
+        self.clear()
+        if lib is None:
+            self._suppress = False
+            return
+        st = lib.stats()
+        today = dt.datetime.now(lib.tz).date()
+        week_start = today - dt.timedelta(days=today.weekday())
+        self._entry(self, self.tr("All articles"), "", st["articles"], "all")
+        self._entry(self, self.tr("Unread"), "is:unread", st["unread"], "unread")
+        self._entry(self, self.tr("Bookmarked"), "is:bookmarked", st["bookmarked"], "bookmarked")
+        self._entry(self, self.tr("Today"), f"after:{today.isoformat()}", None, "today")
+        self._entry(self, self.tr("This week"), f"after:{week_start.isoformat()}", None, "week")
+        watch = lib.watchlist()
+        if watch:
+            self._entry(self, self.tr("Watchlist"), "is:watched", None, "watchlist")
+        saved = lib.saved_searches()
+        if saved:
+            sec = self._section(self.tr("SAVED SEARCHES"))
+            for name, query in saved:
+                self._entry(sec, name, query, None, "saved", name)
+        tags = lib.user_tags()
+        if tags:
+            sec = self._section(self.tr("MY TAGS"))
+            for name, n in tags:
+                self._entry(sec, "#" + name, f"tag:{quote(name)}", n, "tag", name)
+        cats = lib.categories()
+        if cats:
+            sec = self._section(self.tr("CATEGORIES"))
+            for name, n in cats:
+                self._entry(sec, name, f"cat:{quote(name)}", n, "category", name)
+        sources = lib.sources()
+        if sources:
+            sec = self._section(self.tr("SOURCES"))
+            for name, n in sources[:40]:
+                self._entry(sec, name, f"source:{quote(name)}", n, "source", name)
+        self.resizeColumnToContents(1)
+        self._suppress = False
+        self.select_query(keep, emit=False)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        count_w = max(36, self.fontMetrics().horizontalAdvance("000000"))
+        self.setColumnWidth(0, max(60, width - count_w))
+        self.setColumnWidth(1, count_w)
+
+    def select_query(self, query: str, emit: bool = True) -> bool:
+        for item in self._items():
+            if item.data(0, QueryRole) == query:
+                self._suppress = not emit
+                self.setCurrentItem(item)
+                self._suppress = False
+                return True
+        self._suppress = True
+        self.clearSelection()
+        self._suppress = False
+        return False
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        out = []
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            if item.data(0, QueryRole) is not None:
+                out.append(item)
+            stack[0:0] = [item.child(i) for i in range(item.childCount())]
+        return out
+
+    def item_for(self, kind: str, name: str | None = None) -> QTreeWidgetItem | None:
+        for item in self._items():
+            if item.data(0, KindRole) == kind and (name is None or item.data(0, NameRole) == name):
+                return item
+        return None
+
+    def _chosen(self) -> None:
+        if self._suppress:
+            return
+        items = self.selectedItems()
+        if not items or items[0].data(0, QueryRole) is None:
+            return
+        item = items[0]
+        self.current_query = item.data(0, QueryRole)
+        self.filterChosen.emit(self.current_query, item.text(0))
+
+    def _context_menu(self, pos: Any) -> None:
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        kind, name = item.data(0, KindRole), item.data(0, NameRole)
+        menu = QMenu(self)
+        if kind == "tag":
+            menu.addAction(self.tr("Rename tag…"), lambda: self.renameTagRequested.emit(name))
+            menu.addAction(self.tr("Delete tag"), lambda: self.deleteTagRequested.emit(name))
+        elif kind == "saved":
+            menu.addAction(self.tr("Delete saved search"), lambda: self.deleteSavedSearchRequested.emit(name))
+        else:
+            return
+        menu.exec(self.viewport().mapToGlobal(pos))

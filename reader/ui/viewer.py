@@ -1,0 +1,208 @@
+"""The article viewer: stored clean HTML in a QTextBrowser that never fetches anything.
+
+* ``loadResource`` refuses every URL except the app's own ``qrc:``/``finews:`` resources, so no
+  network request and no file read can come from an article;
+* remote images are shown as a placeholder with their alt text and a link;
+* links are routed by the window: ``security:`` filters the list, http(s) asks first, nothing
+  else is followed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from reader.core.library import ArticleDetail
+from reader.core.securities import display_symbol
+
+_IMG_RE = re.compile(r"<img\b([^>]*)>", re.I)
+_ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
+
+LIGHT = {"fg": "#1d1d1f", "muted": "#6e6e73", "link": "#0b62c4", "chip_bg": "#e8f0fb",
+         "chip_fg": "#0b4fa0", "quote": "#f4f5f7", "rule": "#d9dce1", "mark": "#ffe58a"}
+DARK = {"fg": "#e6e6e6", "muted": "#9a9aa0", "link": "#6cb4ff", "chip_bg": "#1f3550",
+        "chip_fg": "#9fcbff", "quote": "#26282c", "rule": "#3a3d42", "mark": "#7a6300"}
+
+
+def stylesheet(dark: bool, serif: bool) -> str:
+    c = DARK if dark else LIGHT
+    family = ('"Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", serif' if serif else
+              '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif')
+    return f"""
+    body {{ font-family: {family}; color: {c['fg']}; }}
+    p {{ line-height: 175%; margin-top: 0; margin-bottom: 0.9em; }}
+    h1 {{ font-size: 140%; font-weight: 600; margin-bottom: 0.4em; }}
+    h2, h3 {{ font-weight: 600; margin-top: 1em; }}
+    a {{ color: {c['link']}; text-decoration: none; }}
+    a.security {{ color: {c['link']}; border-bottom: 1px dotted {c['link']}; }}
+    blockquote {{ background-color: {c['quote']}; color: {c['muted']}; margin: 0 0 1em 0;
+                  padding: 8px 12px; }}
+    .meta {{ color: {c['muted']}; font-size: 90%; line-height: 130%; margin-bottom: 0.6em; }}
+    .chip {{ background-color: {c['chip_bg']}; color: {c['chip_fg']}; }}
+    .placeholder {{ color: {c['muted']}; font-size: 90%; }}
+    table {{ border-collapse: collapse; }}
+    td, th {{ border: 1px solid {c['rule']}; padding: 3px 6px; }}
+    hr {{ color: {c['rule']}; }}
+    """
+
+
+def image_placeholders(body: str, label: str = "Image") -> str:
+    """Replace each remote image by a placeholder: its alt text and a link to open it."""
+
+    def repl(m: re.Match[str]) -> str:
+        attrs = dict(_ATTR_RE.findall(m.group(1)))
+        src = html.unescape(attrs.get("src", ""))
+        alt = html.unescape(attrs.get("alt", "")).strip()
+        text = html.escape(f"[{label}{': ' + alt if alt and alt.lower() != 'image' else ''}]")
+        if src.startswith(("http://", "https://")):
+            return f'<p class="placeholder">🖼 <a href="{html.escape(src)}">{text}</a></p>'
+        return f'<p class="placeholder">🖼 {text}</p>'
+
+    return _IMG_RE.sub(repl, body)
+
+
+class ArticleViewer(QTextBrowser):
+    """Shows one article; emits ``linkActivated`` for the window to route."""
+
+    linkActivated = Signal(QUrl)
+    refusedResource = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.anchorClicked.connect(self.linkActivated.emit)
+        self.article: ArticleDetail | None = None
+        self.dark = False
+        self.serif = False
+        self.refused: list[str] = []
+        self._highlight_terms: list[str] = []
+        self._find_selections: list[QTextEdit.ExtraSelection] = []
+        self._term_selections: list[QTextEdit.ExtraSelection] = []
+        self.document().setDocumentMargin(18)
+        self.apply_style()
+
+    # --- never load anything ------------------------------------------------------------------
+
+    def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+        """Refuse all resources but the app's own (``qrc:``); articles fetch nothing."""
+        if name.scheme() in ("qrc",):
+            return super().loadResource(type_, name)
+        self.refused.append(name.toString())
+        self.refusedResource.emit(name)
+        return None
+
+    # --- content -----------------------------------------------------------------------------
+
+    def apply_style(self) -> None:
+        self.document().setDefaultStyleSheet(stylesheet(self.dark, self.serif))
+        if self.article is not None:
+            self.show_article(self.article, self._highlight_terms)
+
+    def set_theme(self, dark: bool, serif: bool | None = None) -> None:
+        self.dark = dark
+        if serif is not None:
+            self.serif = serif
+        self.apply_style()
+
+    def header_html(self, a: ArticleDetail) -> str:
+        e = html.escape
+        meta = [a.published.strftime("%Y-%m-%d %H:%M")]
+        if a.source:
+            meta.append(e(a.source))
+        labels = [e(c) for c in a.categories] + [e(t) for t in a.tags]
+        if labels:
+            meta.append(" · ".join(labels))
+        star = "★ " if a.bookmarked else ""
+        parts = [f"<h1>{star}{e(a.title)}</h1>", f'<p class="meta">{" &nbsp;|&nbsp; ".join(meta)}']
+        if a.url:
+            parts.append(f' &nbsp;|&nbsp; <a href="{e(a.url)}">{e(self.tr("Original article"))} ↗</a>')
+        parts.append("</p>")
+        if a.user_tags:
+            tags = " ".join(f'<span class="chip">&nbsp;#{e(t)}&nbsp;</span>' for t in a.user_tags)
+            parts.append(f'<p class="meta">{tags}</p>')
+        if a.securities:
+            chips = " ".join(
+                f'<a class="chip" href="security:{e(s.secid)}" title="{e(s.exchange)}">'
+                f"&nbsp;{e(s.name or s.code)} {e(display_symbol(s.market, s.code))}&nbsp;</a>"
+                for s in a.securities
+            )
+            parts.append(f'<p class="meta">{chips}</p>')
+        parts.append("<hr/>")
+        return "".join(parts)
+
+    def show_article(self, a: ArticleDetail | None, highlight: list[str] | None = None) -> None:
+        self.article = a
+        self._highlight_terms = list(highlight or [])
+        self._find_selections = []
+        if a is None:
+            self.clear()
+            return
+        body = image_placeholders(a.html, self.tr("Image"))
+        self.setHtml(f"<html><body>{self.header_html(a)}{body}</body></html>")
+        mark = QColor((DARK if self.dark else LIGHT)["mark"])
+        self._term_selections = self._selections_for(self._highlight_terms, mark)
+        self._update_selections()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def show_message(self, title: str, body_html: str) -> None:
+        self.article = None
+        self.setHtml(f"<html><body><h1>{html.escape(title)}</h1>{body_html}</body></html>")
+
+    # --- highlighting and find in page ------------------------------------------------------------
+
+    def _selections_for(self, terms: list[str], color: QColor) -> list[QTextEdit.ExtraSelection]:
+        sels: list[QTextEdit.ExtraSelection] = []
+        doc = self.document()
+        fmt = QTextCharFormat()
+        fmt.setBackground(color)
+        for term in terms:
+            if not term:
+                continue
+            cursor = QTextCursor(doc)
+            while True:
+                cursor = doc.find(term, cursor)
+                if cursor.isNull():
+                    break
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cursor  # type: ignore[attr-defined]
+                sel.format = fmt  # type: ignore[attr-defined]
+                sels.append(sel)
+                if len(sels) > 5000:
+                    return sels
+        return sels
+
+    def _update_selections(self) -> None:
+        self.setExtraSelections(self._term_selections + self._find_selections)
+
+    def find_all(self, text: str) -> int:
+        """Highlight every match of ``text``; returns how many."""
+        self._find_selections = self._selections_for([text], QColor("#ffb84d")) if text else []
+        self._update_selections()
+        return len(self._find_selections)
+
+    def find_next(self, text: str, backward: bool = False) -> bool:
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if self.find(text, flags):
+            return True
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
+        self.setTextCursor(cursor)
+        return self.find(text, flags)
+
+    @property
+    def highlight_count(self) -> int:
+        return len(self._term_selections)
+
+    def zoom(self, steps: int) -> None:
+        if steps > 0:
+            self.zoomIn(steps)
+        elif steps < 0:
+            self.zoomOut(-steps)
