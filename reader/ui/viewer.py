@@ -13,8 +13,8 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QByteArray, QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from reader.core.library import ArticleDetail
@@ -22,6 +22,9 @@ from reader.core.securities import display_symbol
 
 _IMG_RE = re.compile(r"<img\b([^>]*)>", re.I)
 _ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
+
+_BLANK_IMAGE = QImage(1, 1, QImage.Format.Format_ARGB32)
+_BLANK_IMAGE.fill(0)
 
 LIGHT = {"fg": "#1d1d1f", "muted": "#6e6e73", "link": "#0b62c4", "chip_bg": "#e8f0fb",
          "chip_fg": "#0b4fa0", "quote": "#f4f5f7", "rule": "#d9dce1", "mark": "#ffe58a"}
@@ -92,12 +95,18 @@ class ArticleViewer(QTextBrowser):
     # --- never load anything ------------------------------------------------------------------
 
     def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
-        """Refuse all resources but the app's own (``qrc:``); articles fetch nothing."""
+        """Refuse all resources but the app's own (``qrc:``); articles fetch nothing.
+
+        The refusal must be a *valid* empty value: when this returns nothing, QTextDocument
+        falls back to reading local files itself (``file:///dev/zero`` would never end).
+        """
         if name.scheme() in ("qrc",):
             return super().loadResource(type_, name)
-        self.refused.append(name.toString())
+        self.refused.append(name.toString()[:200])
         self.refusedResource.emit(name)
-        return None
+        if type_ == QTextDocument.ResourceType.ImageResource.value or type_ == QTextDocument.ResourceType.ImageResource:
+            return _BLANK_IMAGE
+        return QByteArray()
 
     # --- content -----------------------------------------------------------------------------
 
