@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTableView,
     QToolBar,
     QToolButton,
@@ -42,10 +43,13 @@ from PySide6.QtWidgets import (
 
 from reader import APP_TITLE, __version__
 from reader.core.importer import ImportReport
+from reader.core import secindex
 from reader.core.library import Library, LibraryError
+from reader.core.securities import QUOTE_URL
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.dialogs import ImportReportDialog, ShortcutsDialog, TagEditor
 from reader.ui.jobs import ImportJob, QueryRunner
+from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
 from reader.ui.sidebar import Sidebar
 from reader.ui.viewer import ArticleViewer
 
@@ -146,6 +150,14 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.sidebar = Sidebar(self)
+        self.securities_panel = SecuritiesPanel(self)
+        self.securities_panel.securityChosen.connect(self.show_security)
+        self.securities_panel.watchToggled.connect(self.set_watched)
+        self.securities_panel.quoteRequested.connect(self.open_quote_page)
+        self.left_tabs = QTabWidget(self)
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(self.sidebar, self.tr("Library"))
+        self.left_tabs.addTab(self.securities_panel, self.tr("Securities"))
         self.sidebar.filterChosen.connect(self._on_sidebar_filter)
         self.sidebar.renameTagRequested.connect(self.rename_tag)
         self.sidebar.deleteTagRequested.connect(self.delete_tag)
@@ -195,8 +207,21 @@ class MainWindow(QMainWindow):
         self.filter_back = QPushButton(self.tr("✕ Clear filter"), self.filter_bar)
         self.filter_back.setFlat(True)
         self.filter_back.clicked.connect(self.clear_security_filter)
-        fb.addWidget(self.filter_label, 1)
-        fb.addWidget(self.filter_back)
+        self.timeline = TimelineWidget(self.filter_bar)
+        self.timeline.dayClicked.connect(self.filter_day)
+        self.co_label = QLabel(self.filter_bar)
+        self.co_label.setWordWrap(True)
+        self.co_label.linkActivated.connect(lambda link: self.show_security(link.split(":", 1)[1]))
+        top = QHBoxLayout()
+        top.addWidget(self.filter_label, 1)
+        top.addWidget(self.filter_back)
+        fbv = QVBoxLayout()
+        fbv.setSpacing(2)
+        fbv.addLayout(top)
+        fbv.addWidget(self.timeline)
+        fbv.addWidget(self.co_label)
+        fb.addLayout(fbv, 1)
+        self.filter_bar.hide()
 
         # welcome panel (demo library)
         self.welcome = QFrame(self)
@@ -232,13 +257,13 @@ class MainWindow(QMainWindow):
         rl.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.left_tabs)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([200, 520, 560])
+        self.splitter.setSizes([230, 500, 550])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
@@ -419,6 +444,7 @@ class MainWindow(QMainWindow):
 
     def refresh_sidebar(self) -> None:
         self.sidebar.populate(self.library)
+        self.securities_panel.set_library(self.library)
 
     def compose_query(self) -> str:
         parts = [self.base_query]
@@ -453,14 +479,40 @@ class MainWindow(QMainWindow):
     def _update_filter_bar(self, n: int) -> None:
         if self.security_filter and self.library is not None:
             info = self.library.security(self.security_filter)
-            name = f"{info.name} ({info.symbol})" if info else self.security_filter
-            text = self.tr("Articles mentioning %1: %2").replace("%1", name).replace("%2", str(n))
+            name = f"{info.name} ({info.symbol}, {info.exchange})" if info else self.security_filter
+            total = info.articles if info else n
+            text = self.tr("Articles mentioning %1: %2").replace("%1", name).replace("%2", str(total))
             if self.day_filter:
-                text += "  ·  " + self.day_filter
+                text += "  ·  " + self.tr("%1 on the chosen day").replace("%1", str(n))
             self.filter_label.setText(text)
+            if not self.day_filter:
+                self.timeline.selected = None
+                self.timeline.set_counts(secindex.timeline(self.library, self.security_filter))
+            co = secindex.co_mentions(self.library, self.security_filter)
+            links = " ".join(f'<a href="security:{html.escape(s)}">{html.escape(nm or s)}</a>&nbsp;({c})'
+                             for s, nm, c in co)
+            self.co_label.setText(self.tr("Often mentioned with:") + " " + links if co else "")
+            self.co_label.setVisible(bool(co))
             self.filter_bar.show()
         else:
             self.filter_bar.hide()
+
+    def filter_day(self, day: Any) -> None:
+        """Narrow the security's articles to one day (a click on the timeline)."""
+        import datetime as dt
+
+        nxt = day + dt.timedelta(days=1)
+        self.day_filter = f"after:{day.isoformat()} before:{nxt.isoformat()}"
+        self.refresh_list()
+
+    def set_watched(self, secid: str, on: bool) -> None:
+        if self.library is None:
+            return
+        (self.library.watch if on else self.library.unwatch)([secid])
+        self.refresh_sidebar()
+
+    def open_quote_page(self, secid: str) -> None:
+        self.open_link(QUrl(QUOTE_URL.format(secid=secid)))
 
     def _on_sidebar_filter(self, query: str, label: str) -> None:
         self.base_query = query
@@ -745,6 +797,14 @@ class MainWindow(QMainWindow):
             show = QAction(self.tr("Show all news"), menu)
             show.triggered.connect(lambda: self.show_security(secid))
             menu.insertAction(first, show)
+            if self.library is not None:
+                watched = secid in self.library.watchlist()
+                watch = QAction(self.tr("Remove from watchlist") if watched else self.tr("Add to watchlist"), menu)
+                watch.triggered.connect(lambda: self.set_watched(secid, not watched))
+                menu.insertAction(first, watch)
+            quote = QAction(self.tr("Open quote page in browser…"), menu)
+            quote.triggered.connect(lambda: self.open_quote_page(secid))
+            menu.insertAction(first, quote)
         menu.exec(self.viewer.viewport().mapToGlobal(pos))
 
     # --- import ------------------------------------------------------------------------------

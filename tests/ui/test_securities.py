@@ -1,0 +1,81 @@
+"""News by security in the window: the panel, the timeline and the watchlist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from reader.core import secindex
+from reader.core.library import Library
+from reader.core.post import parse_file
+from reader.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, corpus_dir: Path):
+    lib = Library.open(tmp_path / "lib")
+    lib.import_paths([corpus_dir], workers=1)
+    w = MainWindow(None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.set_library(lib)
+    yield w
+    w.close()
+    lib.close()
+
+
+def _truth(corpus_dir: Path) -> dict[str, set[str]]:
+    """secid -> keys of the stories mentioning it, from the post files."""
+    out: dict[str, set[str]] = {}
+    for f in sorted(corpus_dir.glob("*.md")):
+        art = parse_file(f)
+        for s in art.securities:
+            out.setdefault(s.secid, set()).add(art.key)
+    return out
+
+
+def test_panel_lists_securities_with_counts_matching_the_posts(window, corpus_dir):
+    truth = _truth(corpus_dir)
+    panel = window.securities_panel
+    counts = {info.secid: info.articles for info in panel.infos}
+    assert counts == {secid: len(keys) for secid, keys in truth.items()}
+    panel.filter.setText("巨化")
+    assert [i.secid for i in panel.infos] == ["1.600160"]
+    panel.filter.setText("600160")
+    assert [i.secid for i in panel.infos] == ["1.600160"]
+
+
+def test_choosing_a_security_filters_and_the_timeline_sums_to_its_count(qtbot, window, corpus_dir):
+    truth = _truth(corpus_dir)
+    secid = max(truth, key=lambda s: len(truth[s]))
+    with qtbot.waitSignal(window.listUpdated, timeout=10000):
+        window.securities_panel.securityChosen.emit(secid)
+    keys = {window.library.rows([i])[i].key for i in window.model.ids()}
+    assert keys == truth[secid]
+    assert sum(c for _, c in window.timeline.counts) == len(truth[secid])
+    day = next(d for d, c in window.timeline.counts if c)
+    with qtbot.waitSignal(window.listUpdated, timeout=10000):
+        window.filter_day(day)
+    assert 0 < window.model.rowCount() <= len(truth[secid])
+    assert dict(secindex.timeline(window.library, secid))[day] == window.model.rowCount()
+
+
+def test_watchlist_view_lists_exactly_the_watched_securities_articles(qtbot, window, corpus_dir, tmp_path):
+    truth = _truth(corpus_dir)
+    watched = ["106.NIO", "1.600160"]
+    for s in watched:
+        window.set_watched(s, True)
+    item = window.sidebar.item_for("watchlist")
+    assert item is not None
+    with qtbot.waitSignal(window.listUpdated, timeout=10000):
+        window.sidebar.setCurrentItem(item)
+    keys = {window.library.rows([i])[i].key for i in window.model.ids()}
+    assert keys == truth["106.NIO"] | truth["1.600160"]
+    # the watchlist is user data: it survives export and import into a fresh library
+    out = tmp_path / "data.json"
+    window.library.export_user_data(out)
+    with Library.open(tmp_path / "other") as other:
+        other.import_user_data(out)
+        assert sorted(other.watchlist()) == sorted(watched)
