@@ -693,6 +693,17 @@ class Library:
             "SELECT name, count(*) FROM label WHERE kind = 'c' GROUP BY name ORDER BY count(*) DESC, name"
         )]
 
+    def category_titles(self) -> dict[str, str]:
+        """A readable title per category: the archive tag its articles carry most (emnews -> 东财滚动新闻)."""
+        out: dict[str, str] = {}
+        for cat, tag, _n in self._sql(
+            "SELECT c.name, t.name, count(*) AS n FROM label c JOIN label t "
+            "ON t.article_id = c.article_id AND t.kind = 't' WHERE c.kind = 'c' "
+            "GROUP BY c.name, t.name ORDER BY n"
+        ):
+            out[cat] = tag  # ascending order: the most frequent tag is written last
+        return out
+
     def sources(self) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self._sql(
             "SELECT source, count(*) FROM article WHERE source != '' GROUP BY source COLLATE NOCASE "

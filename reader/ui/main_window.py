@@ -183,9 +183,10 @@ class MainWindow(QMainWindow):
         hh.setHighlightSections(False)
         hh.setMinimumSectionSize(24)
         self.table.setColumnWidth(ArticleTableModel.COL_STAR, 26)
-        self.table.setColumnWidth(ArticleTableModel.COL_TIME, 112)
-        self.table.setColumnWidth(ArticleTableModel.COL_SOURCE, 84)
-        self.table.setColumnWidth(ArticleTableModel.COL_SECURITIES, 110)
+        fm = self.table.fontMetrics()
+        self.table.setColumnWidth(ArticleTableModel.COL_TIME, fm.horizontalAdvance("2022-05-30 22:00") + 18)
+        self.table.setColumnWidth(ArticleTableModel.COL_SOURCE, fm.horizontalAdvance("中国证券报") + 14)
+        self.table.setColumnWidth(ArticleTableModel.COL_SECURITIES, fm.horizontalAdvance("贵州茅台、宁德") + 14)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._list_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -460,6 +461,7 @@ class MainWindow(QMainWindow):
         self.runner.request(self.compose_query(), self.model.sort_field, self.model.sort_desc)
 
     def _on_ids(self, ids: list[int], query: str) -> None:
+        first_load = self.model.rowCount() == 0 and self.current_id is None
         keep = self.current_id
         self.model.set_ids(ids)
         self.count_label.setText(self.tr("%n article(s)", "", len(ids)))
@@ -470,6 +472,8 @@ class MainWindow(QMainWindow):
                 self.table.selectionModel().blockSignals(True)
                 self.table.selectRow(row)
                 self.table.selectionModel().blockSignals(False)
+        elif first_load and ids and not self.search_text:
+            self.select_row(0)  # open the newest article rather than an empty page
         self.listUpdated.emit()
 
     def _on_query_failed(self, message: str, query: str) -> None:

@@ -92,8 +92,10 @@ class Sidebar(QTreeWidget):
         cats = lib.categories()
         if cats:
             sec = self._section(self.tr("CATEGORIES"))
+            titles = lib.category_titles()
             for name, n in cats:
-                self._entry(sec, name, f"cat:{quote(name)}", n, "category", name)
+                item = self._entry(sec, titles.get(name, name), f"cat:{quote(name)}", n, "category", name)
+                item.setToolTip(0, name)
         sources = lib.sources()
         if sources:
             sec = self._section(self.tr("SOURCES"))
