@@ -46,7 +46,7 @@ BLOCK_TAGS = {"p", "div", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6"
 _CHART_BLOCK_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_RE = re.compile(r"^\s*[（(]?\s*文章来源\s*[:：]\s*(.+?)\s*[）)]?\s*$", re.S)
-_PROMO_RE = re.compile(r"开户|炒股|交易.{0,6}(?:app|APP)|点击.{0,8}下载")
+_PROMO_RE = re.compile(r"开户交易|免费开户|一键开户|极速开户|炒股.{0,4}(?:软件|神器|APP|app)|点击.{0,8}(?:下载|开户)")
 _ATTRIBUTION_RE = re.compile(r"[（(][^（()）]{1,30}[）)]\s*$")
 _WS_RE = re.compile(r"\s+")
 _FOOTER_HOST_RE = re.compile(r"finews\.(?:withounder\.com|zning\.(?:me|xyz))", re.I)
@@ -237,7 +237,9 @@ def _remove_adverts(root: lxml.html.HtmlElement) -> None:
         if p.getparent() is None:
             continue
         t = _text(p)
-        if t and len(t) < 80 and _PROMO_RE.search(t) and p.find(".//a") is not None:
+        ad_links = [a for a in p.iter("a") if not _classes(a) & {"keytip", "infokey"}
+                    and "quote.eastmoney.com" not in (a.get("href") or "")]
+        if t and len(t) < 80 and _PROMO_RE.search(t) and ad_links:
             _drop(p)
 
 

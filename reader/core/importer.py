@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +25,9 @@ from reader.core.post import Article, PostError, parse_file
 
 POST_SUFFIXES = {".md", ".markdown", ".mkd"}
 SKIP_DIRS = {".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache"}
-PARALLEL_THRESHOLD = 64  # fewer files than this parse in-process (no worker start-up cost)
+PARALLEL_THRESHOLD = 64
+# An archive's own documents, not posts.
+_NOT_POSTS = re.compile(r"(?i)^(readme|changelog|changes|license|licence|contributing|code_of_conduct)\b")  # fewer files than this parse in-process (no worker start-up cost)
 
 
 @dataclass
@@ -125,7 +128,7 @@ def _walk(root: Path, report: ImportReport | None) -> Iterator[FileInfo]:
                     if name not in SKIP_DIRS and not name.startswith("."):
                         stack.append(e.path)
                     continue
-                if os.path.splitext(name)[1].lower() not in POST_SUFFIXES:
+                if os.path.splitext(name)[1].lower() not in POST_SUFFIXES or _NOT_POSTS.match(name):
                     continue
                 st = e.stat()  # follows a symlinked file; a dangling one raises
                 if not e.is_file():

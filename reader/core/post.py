@@ -334,6 +334,10 @@ def parse_bytes(
     if b"\x00" in raw[:8192] and raw[:8192].count(b"\x00") > 8:
         raise PostError("binary file (not a text post)")
     text, warnings = decode(raw)
+    head = text[:8192]
+    junk = sum(1 for c in head if c == "\ufffd" or (c < " " and c not in "\n\t\f"))
+    if head and junk > max(16, len(head) // 10):
+        raise PostError("binary or unreadable file (mostly undecodable bytes)")
     meta, body, fm_warnings = split_front_matter(text)
     warnings += fm_warnings
     tz = zone(tz_name)

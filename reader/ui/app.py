@@ -134,8 +134,7 @@ def open_demo_library(user_path: Path) -> Library:
     path = demo_library_path(user_path)
     lib = Library.open(path)
     if lib.stats()["articles"] == 0:
-        sample = resource_path("sample")
-        lib.import_paths([str(sample)], workers=1)
+        lib.import_paths([str(resource_path("sample", "_posts"))], workers=1)
     return lib
 
 
