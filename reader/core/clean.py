@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as htmlmod
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ import lxml.etree
 import lxml.html
 import nh3
 
-from reader.core.securities import Security, resolve
+from reader.core.securities import Security, resolve, secid_from_href
 
 ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "caption", "code", "del", "em", "figcaption", "figure",
@@ -53,6 +54,12 @@ _FOOTER_HOST_RE = re.compile(r"finews\.(?:withounder\.com|zning\.(?:me|xyz))", r
 _TAG_RE = re.compile(r"<[^>]*>")
 _BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|tr|blockquote|pre|table|figcaption|caption)>", re.I)
 _CELL_END_RE = re.compile(r"</t[dh]>", re.I)
+_SECURITY_HREF_RE = re.compile(r"^security:\d{1,3}\.[A-Za-z0-9_\-.]{1,24}$")
+_QUOTE_HOST_RE = re.compile(r"^(?:https?:)?//quote\.eastmoney\.com/", re.I)
+# Tags kept when markup is too deep for the tree pass: none of them can nest in itself.
+_FLAT_TAGS = {"p", "br", "a", "img"}
+_FLAT_ATTRIBUTES = {"a": {"href", "title", "class", "data-code"}, "img": {"src", "alt", "title"}}
+_local = threading.local()
 
 
 @dataclass
@@ -107,6 +114,8 @@ def _safe_url(value: str, *, image: bool = False) -> str | None:
     allowed = {"http", "https"} if image else URL_SCHEMES
     if scheme not in allowed:
         return None
+    if scheme == "security" and not _SECURITY_HREF_RE.match(v):
+        return None  # only the links this module writes: security:<market>.<code>
     return v
 
 
@@ -146,7 +155,14 @@ def _is_security_element(el: lxml.html.HtmlElement, classes: set[str]) -> bool:
     if classes & {"keytip", "em_stock_key_common"}:
         return True
     href = el.get("href") or ""
-    return bool(el.get("data-code")) and "quote.eastmoney.com" in href
+    if not _QUOTE_HOST_RE.match(href.strip()):
+        return False
+    # a quote link with a code, or a plain link to one security's quote page
+    return bool(el.get("data-code")) or (el.tag == "a" and secid_from_href(href) is not None)
+
+
+def _is_mention_span_id(span_id: str) -> bool:
+    return span_id.startswith(("stock_", "bk_", "Info."))
 
 
 def _wrapper_span_id(el: lxml.html.HtmlElement) -> str:
@@ -156,7 +172,35 @@ def _wrapper_span_id(el: lxml.html.HtmlElement) -> str:
     return ""
 
 
+def _record(found: dict[str, Security], sec: Security, name: str) -> None:
+    """Keep each security once, in order of first mention, with the first name given."""
+    if sec.secid not in found:
+        found[sec.secid] = sec
+    elif name and not found[sec.secid].name:
+        found[sec.secid] = Security(sec.market, sec.code, name)
+
+
+def _replace_with_link(el: lxml.html.HtmlElement, sec: Security, name: str) -> None:
+    link = lxml.html.Element("a", href=f"security:{sec.secid}")
+    link.set("class", "security")
+    link.text = name or sec.symbol
+    link.tail = el.tail
+    el.addprevious(link)
+    el.tail = None
+    _drop(el)
+
+
+def _holds_mention(span: lxml.html.HtmlElement) -> bool:
+    """Whether a wrapper span has a link of its own inside (that link is the mention)."""
+    for inner in span.iterdescendants("a", "span"):
+        classes = _classes(inner)
+        if "infokey" in classes or _is_security_element(inner, classes):
+            return True
+    return False
+
+
 def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security]) -> None:
+    """One pass in document order, so the list keeps the order of first mention."""
     for el in _elements(root, "a", "span"):
         if el.getparent() is None:
             continue
@@ -176,6 +220,13 @@ def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security])
                 _drop(el)
                 continue
             if not _is_security_element(el, classes):
+                # A span naming a security only by id ("Info.116.02176") around plain text.
+                if _is_mention_span_id(sid) and not _holds_mention(el):
+                    name = _text(el)
+                    sec = resolve(None, None, sid, name)
+                    if sec is not None and name:
+                        _record(found, sec, name)
+                        _replace_with_link(el, sec, name)
                 continue
         elif not _is_security_element(el, classes):
             continue
@@ -186,35 +237,10 @@ def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security])
         if sec is None:
             _unwrap(el)
         else:
-            if sec.secid not in found:
-                found[sec.secid] = sec
-            elif name and not found[sec.secid].name:
-                found[sec.secid] = Security(sec.market, sec.code, name)
-            link = lxml.html.Element("a", href=f"security:{sec.secid}")
-            link.set("class", "security")
-            link.text = name or sec.symbol
-            link.tail = el.tail
-            el.addprevious(link)
-            el.tail = None
-            _drop(el)
+            _record(found, sec, name)
+            _replace_with_link(el, sec, name)
         if parent is not None and parent.tag == "span" and span_id and parent.getparent() is not None:
             _unwrap(parent)
-    # Spans that named a security only by id ("Info.116.02176") around plain text.
-    for span in _elements(root, "span"):
-        sid = span.get("id") or ""
-        if sid.startswith(("stock_", "bk_", "Info.")) and span.getparent() is not None:
-            sec = resolve(None, None, sid, _text(span))
-            if sec is not None and _text(span):
-                found.setdefault(sec.secid, sec)
-                link = lxml.html.Element("a", href=f"security:{sec.secid}")
-                link.set("class", "security")
-                link.text = _text(span)
-                link.tail = span.tail
-                span.addprevious(link)
-                span.tail = None
-                _drop(span)
-            else:
-                _unwrap(span)
 
 
 def _remove_adverts(root: lxml.html.HtmlElement) -> None:
@@ -223,6 +249,17 @@ def _remove_adverts(root: lxml.html.HtmlElement) -> None:
             continue
         if _HIDDEN_STYLE_RE.search(el.get("style") or "") or el.get("hidden") is not None:
             _drop(el)
+    # Promo paragraphs first, while their advert links are still there to recognise them.
+    for p in _elements(root, "p", "div"):
+        if p.getparent() is None:
+            continue
+        t = _text(p)
+        if not t or len(t) >= 80 or not _PROMO_RE.search(t):
+            continue
+        ad_links = [a for a in p.iter("a") if not _classes(a) & {"keytip", "infokey"}
+                    and "quote.eastmoney.com" not in (a.get("href") or "")]
+        if ad_links:
+            _drop(p)
     for a in _elements(root, "a"):
         if a.getparent() is None:
             continue
@@ -233,14 +270,6 @@ def _remove_adverts(root: lxml.html.HtmlElement) -> None:
                 _drop(block)
             else:
                 _drop(a)
-    for p in _elements(root, "p", "div"):
-        if p.getparent() is None:
-            continue
-        t = _text(p)
-        ad_links = [a for a in p.iter("a") if not _classes(a) & {"keytip", "infokey"}
-                    and "quote.eastmoney.com" not in (a.get("href") or "")]
-        if t and len(t) < 80 and _PROMO_RE.search(t) and ad_links:
-            _drop(p)
 
 
 def _enclosing_block(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

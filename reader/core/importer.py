@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +26,15 @@ from reader.core.post import Article, PostError, parse_file
 
 POST_SUFFIXES = {".md", ".markdown", ".mkd"}
 SKIP_DIRS = {".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache"}
-PARALLEL_THRESHOLD = 64
+PARALLEL_THRESHOLD = 64  # fewer files than this parse in-process (no worker start-up cost)
+# The writer stores results in transactions of this many posts, or of what arrived in this
+# many seconds, whichever comes first; progress is reported after each.
+BATCH_SIZE = 400
+BATCH_SECONDS = 0.5
 # An archive's own documents, not posts.
-_NOT_POSTS = re.compile(r"(?i)^(readme|changelog|changes|license|licence|contributing|code_of_conduct)\b")  # fewer files than this parse in-process (no worker start-up cost)
+_NOT_POSTS = re.compile(
+    r"(?i)^(readme|changelog|changes|license|licence|contributing|code_of_conduct)(\.[a-z_-]+)?\.[a-z]+$"
+)
 
 
 @dataclass
@@ -174,15 +181,25 @@ def parse_all(
     # "spawn" keeps workers independent of the caller's threads (the GUI's among them).
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     chunk = max(8, min(256, len(paths) // (n * 8) or 8))
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        results = pool.map(parse_job, paths, chunksize=chunk)
-        try:
-            for item in results:
-                yield item
-                if cancel is not None and cancel.is_set():
-                    break
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            results = pool.map(parse_job, paths, chunksize=chunk)
+            try:
+                for item in results:
+                    done += 1
+                    yield item
+                    if cancel is not None and cancel.is_set():
+                        return
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish the rest in this process rather than
+        # abandon the import.
+        for p in paths[done:]:
+            if cancel is not None and cancel.is_set():
+                return
+            yield parse_job(p)
 
 
 ProgressCallback = Callable[[ImportProgress], None]

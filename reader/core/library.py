@@ -253,9 +253,18 @@ class Library:
         """Re-create the full-text index from the stored texts (after a tokenizer change)."""
         with self._write_lock, self.db.atomic("IMMEDIATE"):
             self._sql("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
-            for sort_key, title, text in self._sql("SELECT sort_key, title, text FROM article").fetchall():
-                uni, bi = index_columns(title, decompress(text))
-                self._sql("INSERT INTO article_fts(rowid, uni, bi) VALUES (?, ?, ?)", (sort_key, uni, bi))
+            last = -1
+            while True:  # in slices by id: a large library's texts never all sit in memory
+                rows = self._sql(
+                    "SELECT id, sort_key, title, text FROM article WHERE id > ? ORDER BY id LIMIT 2000",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                for aid, sort_key, title, text in rows:
+                    uni, bi = index_columns(title, decompress(text))
+                    self._sql("INSERT INTO article_fts(rowid, uni, bi) VALUES (?, ?, ?)", (sort_key, uni, bi))
+                    last = aid
             self._sql("INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', ?)", (str(TOKENIZER_VERSION),))
 
     @property
@@ -305,7 +314,7 @@ class Library:
         last_flush = time.monotonic()
         for result in imp.parse_all(todo, workers=workers, cancel=cancel):
             batch.append(result)
-            if len(batch) >= 400 or time.monotonic() - last_flush > 0.5:
+            if len(batch) >= imp.BATCH_SIZE or time.monotonic() - last_flush > imp.BATCH_SECONDS:
                 self._store_batch(batch, info, report)
                 done += len(batch)
                 report.parsed += len(batch)

@@ -13,6 +13,7 @@ columns and tables the importer never deletes or overwrites.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import zlib
@@ -260,10 +261,29 @@ _MIGRATION_2 = """
 MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2}
 
 
-def _probe(db_file: Path) -> int:
-    """The schema version of an existing file, read-only; LibraryError if it is no library."""
+def _uri(db_file: Path, *, immutable: bool = False) -> str:
+    """A read-only SQLite URI for ``db_file`` (percent-encoded: '#', '?' and '%' in folder names
+    would otherwise cut the path short and open, or even create, some other file)."""
+    uri = Path(os.path.abspath(db_file)).as_uri() + "?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
+def _has_wal(db_file: Path) -> bool:
+    wal = db_file.with_name(db_file.name + "-wal")
     try:
-        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=10)
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _probe(db_file: Path) -> int:
+    """The schema version of an existing file, read-only; LibraryError if it is no library.
+
+    Without a pending write-ahead log the file is read as immutable, so probing creates no
+    ``-wal``/``-shm`` files beside a library it then refuses: it touches nothing.
+    """
+    try:
+        con = sqlite3.connect(_uri(db_file, immutable=not _has_wal(db_file)), uri=True, timeout=10)
     except sqlite3.Error as exc:
         raise LibraryError(f"Cannot open the library file {db_file}: {exc}") from exc
     try:
@@ -296,7 +316,7 @@ def backup_file(db_file: Path, reason: str) -> Path:
     while target.exists():
         target = db_file.with_name(f"{db_file.stem}.{reason}-{stamp}-{n}.bak")
         n += 1
-    src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(_uri(db_file), uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -364,7 +384,7 @@ def copy_library_folder(src: Path, dst: Path) -> None:
     """Copy a library folder (used when the user moves the library)."""
     dst.mkdir(parents=True, exist_ok=True)
     backup = dst / DB_NAME
-    s = sqlite3.connect(f"file:{src / DB_NAME}?mode=ro", uri=True)
+    s = sqlite3.connect(_uri(src / DB_NAME), uri=True)
     d = sqlite3.connect(backup)
     try:
         s.backup(d)

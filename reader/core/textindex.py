@@ -20,12 +20,19 @@ import re
 import unicodedata
 
 # Bump when tokenisation changes: the library then rebuilds its index.
-TOKENIZER_VERSION = 1
+# 2: 〇 々 〡-〩 count as Chinese (二〇二二年 is one run); kana punctuation and combining marks
+#    (・ ゠ ゛ ゜) do not; CJK extension G and later planes included.
+TOKENIZER_VERSION = 2
 SEP = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token
 
+# Characters indexed one by one and as bigrams: ideographs (with 〇 and the iteration marks),
+# kana and Hangul syllables.  Every one is a letter or number to FTS5's unicode61 tokenizer too,
+# so each stays a single token.
 _CJK = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
-    "\U00020000-\U0002ffff"
+    "\u3005-\u3007\u3021-\u3029\u3038-\u303b"
+    "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3"
+    "\U00020000-\U0003ffff"
 )
 _SEGMENT_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 

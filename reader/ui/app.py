@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 import traceback
@@ -17,7 +18,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from reader import APP_NAME, APP_TITLE, __version__
-from reader.core.library import Library, LibraryError, default_library_path
+from reader.core.library import ENV_VAR, Library, LibraryError, default_library_path
 from reader.core.store import DB_NAME
 
 DESKTOP_ID = "io.github.finewsreader.FinewsReader"
@@ -48,9 +49,12 @@ class DictTranslator(QTranslator):
         return not self.table
 
 
-def load_translator(locale: QLocale | None = None) -> DictTranslator | None:
+def load_translator(locale: QLocale | None = None, choice: str = "system") -> DictTranslator | None:
+    """The Chinese translation when chosen, or when the system language is Chinese."""
+    if choice == "en":
+        return None
     loc = locale or QLocale.system()
-    name = loc.name()  # zh_CN, zh_TW, en_US...
+    name = "zh_CN" if choice == "zh_CN" else loc.name()  # zh_CN, zh_TW, en_US...
     if not name.startswith("zh"):
         return None
     path = resource_path("i18n", "zh_CN.json")
@@ -74,7 +78,7 @@ class ReaderApp(QApplication):
             self.setWindowIcon(QIcon(str(icon)))
         self.setStyle(QStyleFactory.create("Fusion"))
         self._light_palette = QPalette(self.palette())
-        self.translator = load_translator()
+        self.translator = load_translator(choice=str(QSettings().value("ui/language", "system")))
         if self.translator is not None:
             self.installTranslator(self.translator)
 
@@ -138,26 +142,85 @@ def open_demo_library(user_path: Path) -> Library:
     return lib
 
 
-def choose_library(library: str | None, demo: bool) -> tuple[Library, bool, Path]:
-    """(library, is_demo, the user's library path)."""
-    user_path = Path(library).expanduser() if library else default_library_path()
+def choose_library(library: str | None, demo: bool, remembered: str | None = None) -> tuple[Library, bool, Path]:
+    """(library, is_demo, the user's library path).
+
+    The library is ``--library``, else ``$FINEWS_READER_LIBRARY``, else the one last chosen in
+    Settings, else the user data folder.  Until it holds a library, the sample is shown.
+    """
+    if library:
+        user_path = Path(library).expanduser()
+    elif os.environ.get(ENV_VAR) or not remembered:
+        user_path = default_library_path()
+    else:
+        user_path = Path(remembered)
     has_library = (user_path / DB_NAME).exists()
     if demo or not has_library:
         return open_demo_library(user_path), True, user_path
     return Library.open(user_path), False, user_path
 
 
+def recover(folder: Path, error: LibraryError) -> Library | None:
+    """The library is damaged: say so, and offer the newest backup.  Never overwrite the file."""
+    from reader.core import backups
+
+    db_backup = backups.latest_database_backup(folder)
+    user_backup = backups.latest_user_backup(folder)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE, str(error))
+    restore = None
+    fresh = None
+    if db_backup is not None:
+        restore = box.addButton(QApplication.translate("app", "Restore the latest backup"),
+                                QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(QApplication.translate(
+            "app", "The damaged file will be kept beside it, renamed.") + f"\n{db_backup.name}")
+    elif user_backup is not None:
+        fresh = box.addButton(QApplication.translate("app", "Start a new library with my saved data"),
+                              QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(QApplication.translate(
+            "app", "The damaged file will be kept beside it, renamed; import your archive again.")
+            + f"\n{user_backup.name}")
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    clicked = box.clickedButton()
+    try:
+        if restore is not None and clicked is restore and db_backup is not None:
+            backups.restore_database_backup(folder, db_backup)
+            return Library.open(folder)
+        if fresh is not None and clicked is fresh and user_backup is not None:
+            backups.set_aside(folder)
+            lib = Library.open(folder)
+            lib.import_user_data(user_backup)
+            return lib
+    except (LibraryError, OSError) as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+    return None
+
+
 def main(library: str | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or ReaderApp(argv if argv is not None else sys.argv[:1])
     from reader.ui.main_window import MainWindow
 
-    try:
-        lib, is_demo, user_path = choose_library(library, demo)
-    except LibraryError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        return 1
-    install_excepthook(lib.folder if not is_demo else user_path if user_path.exists() else None)
     settings = QSettings()
+    try:
+        remembered = settings.value("library/path")
+        lib, is_demo, user_path = choose_library(library, demo, str(remembered) if remembered else None)
+    except LibraryError as exc:
+        target = Path(library).expanduser() if library else Path(str(remembered or default_library_path()))
+        recovered = recover(target, exc) if (target / DB_NAME).exists() else None
+        if recovered is None:
+            if not (target / DB_NAME).exists():
+                QMessageBox.critical(None, APP_TITLE, str(exc))
+            return 1
+        lib, is_demo, user_path = recovered, False, target
+    if not is_demo:
+        from reader.core.backups import daily_user_backup
+
+        try:
+            daily_user_backup(lib)
+        except OSError as exc:
+            log.warning("daily backup failed: %s", exc)
+    install_excepthook(lib.folder if not is_demo else user_path if user_path.exists() else None)
     theme = str(settings.value("view/theme", "system"))
     if isinstance(app, ReaderApp):
         hints = QGuiApplication.styleHints()

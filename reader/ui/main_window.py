@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QFileSystemWatcher,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -43,13 +53,15 @@ from PySide6.QtWidgets import (
 
 from reader import APP_TITLE, __version__
 from reader.core.importer import ImportReport
-from reader.core import secindex
+from reader.core import folders, secindex
 from reader.core.library import Library, LibraryError
+from reader.core.store import copy_library_folder
 from reader.core.securities import QUOTE_URL
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.dialogs import ImportReportDialog, ShortcutsDialog, TagEditor
 from reader.ui.jobs import ImportJob, QueryRunner
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
+from reader.ui.settings_dialog import SettingsDialog
 from reader.ui.sidebar import Sidebar
 from reader.ui.viewer import ArticleViewer
 
@@ -143,6 +155,12 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self._apply_search)
+        self.fs_watcher = QFileSystemWatcher(self)
+        self.fs_watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setSingleShot(True)
+        self.watch_timer.setInterval(3000)
+        self.watch_timer.timeout.connect(self.import_watched)
 
         self.set_library(library, demo=demo)
 
@@ -314,6 +332,7 @@ class MainWindow(QMainWindow):
         self.act_print = A(self.tr("&Print article…"), self.print_article, QKeySequence.StandardKey.Print)
         self.act_export_user = A(self.tr("Export my data…"), self.export_user_data)
         self.act_import_user = A(self.tr("Import my data…"), self.import_user_data)
+        self.act_settings = A(self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
         self.act_quit = A(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         self.act_search = A(self.tr("Search"), self.focus_search, ["Ctrl+K", "/"])
@@ -344,7 +363,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m = mb.addMenu(self.tr("&File"))
         for a in (self.act_import, self.act_import_files, None, self.act_export_pdf, self.act_print, None,
-                  self.act_export_user, self.act_import_user, None, self.act_quit):
+                  self.act_export_user, self.act_import_user, None, self.act_settings, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Article"))
         for a in (self.act_star, self.act_tag, self.act_read, self.act_mark_all, None, self.act_next,
@@ -442,6 +461,92 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         self.sidebar.select_query("", emit=False)
         self.refresh_list()
+        self.viewer.security_info = self._security_tooltip
+        self._watch_folders()
+        if library is not None and not demo and self.watched_folders():
+            QTimer.singleShot(1500, self.import_watched)  # catch up with a `git pull` made meanwhile
+
+    # --- watched folders -----------------------------------------------------------------------
+
+    def watched_folders(self) -> list[str]:
+        return folders.watched_folders(self.library) if self.library is not None and not self.demo else []
+
+    def _watch_folders(self) -> None:
+        old = self.fs_watcher.directories()
+        if old:
+            self.fs_watcher.removePaths(old)
+        dirs: list[str] = []
+        for root in self.watched_folders():
+            base = Path(root)
+            if not base.is_dir():
+                continue
+            dirs.append(str(base))
+            for child in sorted(base.iterdir()) if base.is_dir() else []:
+                if child.is_dir() and not child.name.startswith(".") and len(dirs) < 200:
+                    dirs.append(str(child))
+        if dirs:
+            self.fs_watcher.addPaths(dirs)
+
+    def import_watched(self) -> ImportJob | None:
+        """Import what changed in the watched folders, quietly, in the background."""
+        targets = [f for f in self.watched_folders() if Path(f).is_dir()]
+        if not targets or (self.import_job is not None and self.import_job.isRunning()):
+            return None
+        return self.start_import(targets, quiet=True)
+
+    def _security_tooltip(self, secid: str) -> str:
+        if self.library is None:
+            return ""
+        info = self.library.security(secid)
+        if info is None:
+            return secid
+        return (f"{info.name}  {info.symbol}\n{info.exchange}\n"
+                + self.tr("%1 articles in the library").replace("%1", str(info.articles)))
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        lib_path = str(self.library.folder) if self.library is not None else ""
+        dlg = SettingsDialog(self.settings, lib_path, self.watched_folders(), self)
+        if not dlg.exec():
+            return
+        self.apply_settings_dialog(dlg)
+
+    def apply_settings_dialog(self, dlg: SettingsDialog) -> None:
+        dlg.save()
+        theme = str(self.settings.value("view/theme", "system"))
+        dark = self._system_dark() if theme == "system" else theme == "dark"
+        self.act_theme.setChecked(dark)
+        app = QApplication.instance()
+        if app is not None and hasattr(app, "apply_theme"):
+            app.apply_theme(dark)
+        self.act_serif.setChecked(str(self.settings.value("view/serif")) == "true")
+        self.viewer.set_theme(dark, self.act_serif.isChecked())
+        self.zoom(0)
+        self.zoom(int(self.settings.value("view/zoom", 0)))
+        self.mark_read_delay_ms = int(self.settings.value("reader/markReadDelayMs", 1500))
+        if self.library is not None and not self.demo:
+            folders.set_watched_folders(self.library, dlg.watched_folders())
+            self._watch_folders()
+        target = dlg.move_library_to or dlg.requested_library
+        if target:
+            self.switch_library(Path(target), move=bool(dlg.move_library_to))
+
+    def switch_library(self, folder: Path, *, move: bool = False) -> bool:
+        try:
+            if move and self.library is not None:
+                copy_library_folder(self.library.folder, folder)
+            lib = Library.open(folder)
+        except (LibraryError, OSError) as exc:
+            QMessageBox.critical(self, self.tr("Library"), str(exc))
+            return False
+        old = self.library
+        self.settings.setValue("library/path", str(folder))
+        self.user_library_path = folder
+        self.set_library(lib, demo=False)
+        if old is not None:
+            old.close()
+        return True
 
     def refresh_sidebar(self) -> None:
         self.sidebar.populate(self.library)
@@ -839,12 +944,20 @@ class MainWindow(QMainWindow):
             old.close()
         return True
 
-    def start_import(self, paths: list[str], workers: int | None = None) -> ImportJob | None:
+    def start_import(self, paths: list[str], workers: int | None = None, quiet: bool = False) -> ImportJob | None:
         if self.import_job is not None and self.import_job.isRunning():
-            self.statusBar().showMessage(self.tr("An import is already running"), 4000)
+            if not quiet:
+                self.statusBar().showMessage(self.tr("An import is already running"), 4000)
             return None
         if not self._leave_demo() or self.library is None:
             return None
+        if not quiet:
+            new_dirs = [p for p in paths if Path(p).is_dir() and os.path.abspath(p) not in self.watched_folders()]
+            for d in new_dirs:  # a folder imported from the window is kept up to date from then on
+                folders.watch_folder(self.library, d)
+            if new_dirs:
+                self._watch_folders()
+        self._quiet_import = quiet
         job = ImportJob(self.library, paths, self, workers=workers)
         job.progressed.connect(self._on_import_progress)
         job.finishedReport.connect(self._on_import_done)
@@ -889,7 +1002,8 @@ class MainWindow(QMainWindow):
             "%4", str(report.unchanged)).replace("%5", str(report.failed))
         self.statusBar().showMessage(msg, 15000)
         self.importFinished.emit(report)
-        if report.failures and self.isVisible() and not getattr(self, "quiet_reports", False):
+        quiet = getattr(self, "quiet_reports", False) or (getattr(self, "_quiet_import", False) and not report.added)
+        if report.failures and self.isVisible() and not quiet:
             ImportReportDialog(report, self).open()
 
     def _on_import_failed(self, message: str) -> None:

@@ -13,9 +13,9 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QUrl, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from reader.core.library import ArticleDetail
 from reader.core.securities import display_symbol
@@ -90,7 +90,22 @@ class ArticleViewer(QTextBrowser):
         self._find_selections: list[QTextEdit.ExtraSelection] = []
         self._term_selections: list[QTextEdit.ExtraSelection] = []
         self.document().setDocumentMargin(18)
+        self.security_info: Any = None  # callable secid -> tooltip text, set by the window
         self.apply_style()
+
+    def event(self, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.ToolTip and isinstance(ev, QHelpEvent):
+            anchor = self.anchorAt(self.viewport().mapFromGlobal(ev.globalPos()))
+            if anchor.startswith("security:") and self.security_info is not None:
+                QToolTip.showText(ev.globalPos(), self.security_info(anchor.split(":", 1)[1]), self)
+                return True
+            if anchor.startswith(("http://", "https://")):
+                QToolTip.showText(ev.globalPos(), anchor, self)
+                return True
+            QToolTip.hideText()
+            ev.ignore()
+            return True
+        return super().event(ev)
 
     # --- never load anything ------------------------------------------------------------------
 
