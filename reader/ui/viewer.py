@@ -141,7 +141,8 @@ class ArticleViewer(QTextBrowser):
         meta = [a.published.strftime("%Y-%m-%d %H:%M")]
         if a.source:
             meta.append(e(a.source))
-        labels = [e(c) for c in a.categories] + [e(t) for t in a.tags]
+        # the archive's tags name its feeds readably (东财滚动新闻); category slugs only as a fallback
+        labels = [e(t) for t in a.tags] or [e(c) for c in a.categories]
         if labels:
             meta.append(" · ".join(labels))
         star = "★ " if a.bookmarked else ""
