@@ -44,7 +44,8 @@ DROP_WITH_CONTENT = {
 BLOCK_TAGS = {"p", "div", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre",
               "table", "ul", "ol", "figure", "hr", "center"}
 
-_CHART_BLOCK_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
+_CHART_START_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->", re.I)
+_CHART_END_RE = re.compile(r"<!--\s*EM_StockImg_End\s*-->", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_RE = re.compile(r"^\s*[（(]?\s*文章来源\s*[:：]\s*(.+?)\s*[）)]?\s*$", re.S)
 _PROMO_RE = re.compile(r"开户交易|免费开户|一键开户|极速开户|炒股.{0,4}(?:软件|神器|APP|app)|点击.{0,8}(?:下载|开户)")
@@ -54,7 +55,10 @@ _FOOTER_HOST_RE = re.compile(r"finews\.(?:withounder\.com|zning\.(?:me|xyz))", r
 _TAG_RE = re.compile(r"<[^>]*>")
 _BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|tr|blockquote|pre|table|figcaption|caption)>", re.I)
 _CELL_END_RE = re.compile(r"</t[dh]>", re.I)
+# Characters XML (and so lxml) refuses; invisible in a post anyway.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SECURITY_HREF_RE = re.compile(r"^security:\d{1,3}\.[A-Za-z0-9_\-.]{1,24}$")
+_ABSOLUTE_HTTP_RE = re.compile(r"^https?://[^/\\\s?#]", re.I)
 _QUOTE_HOST_RE = re.compile(r"^(?:https?:)?//quote\.eastmoney\.com/", re.I)
 # Tags kept when markup is too deep for the tree pass: none of them can nest in itself.
 _FLAT_TAGS = {"p", "br", "a", "img"}
@@ -116,6 +120,8 @@ def _safe_url(value: str, *, image: bool = False) -> str | None:
         return None
     if scheme == "security" and not _SECURITY_HREF_RE.match(v):
         return None  # only the links this module writes: security:<market>.<code>
+    if scheme in {"http", "https"} and not _ABSOLUTE_HTTP_RE.match(v):
+        return None  # "http:foo", "https:/x", "http:\\host": relative or mangled, not absolute
     return v
 
 
@@ -130,7 +136,7 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 def sanitize(fragment: str) -> str:
     """The allowlist pass alone: whatever goes in, nothing executable or fetchable comes out."""
     return nh3.clean(
-        fragment,
+        _CONTROL_RE.sub("", fragment),
         tags=ALLOWED_TAGS,
         clean_content_tags=DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -365,17 +371,75 @@ def _summary_from(text: str, limit: int = 160) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
+def _remove_chart_blocks(rendered: str) -> str:
+    """Cut ``<!-- EM_StockImg_Start -->...<!-- EM_StockImg_End -->`` blocks (linear time:
+    an unterminated start marker is left alone instead of being searched for again and again)."""
+    if "EM_StockImg_Start" not in rendered:
+        return rendered
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = _CHART_START_RE.search(rendered, pos)
+        if start is None:
+            break
+        end = _CHART_END_RE.search(rendered, start.end())
+        if end is None:
+            break
+        out.append(rendered[pos:start.start()])
+        pos = end.end()
+    out.append(rendered[pos:])
+    return "".join(out)
+
+
+def _parser(huge: bool) -> lxml.html.HTMLParser:
+    """A parser per thread (lxml parsers must not be shared between threads)."""
+    key = "huge" if huge else "normal"
+    parser = getattr(_local, key, None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(huge_tree=huge)
+        setattr(_local, key, parser)
+    return parser
+
+
+def _parse(fragment: str, *, huge: bool = False) -> tuple[lxml.html.HtmlElement | None, str]:
+    """(tree, problem): the problem is a warning when the parser could not take it all."""
+    parser = _parser(huge)
+    try:
+        root = lxml.html.fragment_fromstring(fragment or "<p></p>", create_parent="div", parser=parser)
+    except Exception:  # ParserError, and AssertionError for "<html></html>": any failure
+        return None, "markup could not be parsed; its formatting was removed"
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "XML_PARSE_HUGE" in entry.message:
+            # libxml2 drops what lies beyond its depth or size limits
+            what = "nested too deeply" if "depth" in entry.message.lower() else "too large"
+            return root, f"markup {what} for full cleaning; its formatting was removed"
+    return root, ""
+
+
+def _flatten(fragment: str) -> str:
+    """Markup the tree pass cannot take, reduced to paragraphs, breaks, links and images."""
+    return nh3.clean(
+        fragment,
+        tags=_FLAT_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
+        attributes={k: set(v) for k, v in _FLAT_ATTRIBUTES.items()},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 def clean(rendered: str) -> CleanResult:
     """Clean one rendered post body.  Never raises on any input string."""
     warnings: list[str] = []
     found: dict[str, Security] = {}
     source = url = digest = ""
-    rendered = _CHART_BLOCK_RE.sub("", rendered)
-    try:
-        root = lxml.html.fragment_fromstring(rendered or "<p></p>", create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
-        root = None
-    if root is not None:
+    rendered = _remove_chart_blocks(_CONTROL_RE.sub("", rendered))
+    root, problem = _parse(rendered)
+    if problem:  # keep the words: reduce the markup to what cannot nest, and parse again
+        warnings.append(problem)
+        root, problem = _parse(_flatten(rendered), huge=True)
+    if root is not None and not problem:
         for bad in _elements(root, *DROP_WITH_CONTENT):
             _drop(bad)
         for node in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
@@ -35,16 +34,21 @@ MAX_FRONT_MATTER = 64 * 1024
 
 _DATE_RE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?)?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?\s*$",
     re.I,
 )
 _NAME_DATE_RE = re.compile(r"(?:^|[_\-/])(\d{4})-(\d{2})-(\d{2})-")
 _ID_RE = re.compile(r"((?:NW)?\d{12,24})$", re.I)
 _LINE_FIELD_RE = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s?(.*)$")
-_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
-_HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.I | re.S)
+_TOML_FIELD_RE = re.compile(r"^([A-Za-z_][\w\-]*)\s*=\s?(.*)$")
+# Bounded, so that a hostile body cannot make the search quadratic.
+_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+([^\n]{1,500})$", re.M)
+_HTML_HEADING_RE = re.compile(r"<h[1-6](?:\s[^<>]{0,500})?>([^\n]{0,500}?)</h[1-6]>", re.I)
+_TITLE_SCAN = 64 * 1024
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002ffff]")
+_WS_RE = re.compile(r"\s+")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'\-][A-Za-z0-9]+)*")
 
 
@@ -124,20 +128,44 @@ class _YamlHandler(YAMLHandler):  # type: ignore[misc]
 _HANDLERS = [_YamlHandler(), _TomlHandler(), JSONHandler()]
 
 
+def _utf16(raw: bytes) -> str | None:
+    """Text of a UTF-16 file with its byte-order mark (Windows editors write these)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return raw.decode("utf-16", errors="replace")
+    return None
+
+
 def decode(raw: bytes) -> tuple[str, list[str]]:
-    """Bytes -> text: UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacements."""
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030, else UTF-8
+    with replacements.  A UTF-8 file with a few bad bytes (say, cut in the middle of a
+    character) stays UTF-8: GB18030 accepts almost any bytes and would garble all of it."""
     warnings: list[str] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    wide = _utf16(raw)
+    if wide is not None:
+        text = wide
+        warnings.append("file is UTF-16; decoded as such")
+    else:
         try:
-            text = raw.decode("gb18030")
-            warnings.append("file is not UTF-8; decoded as GB18030")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="replace")
-            warnings.append("file has invalid UTF-8; bad bytes replaced")
+            lenient = raw.decode("utf-8", errors="replace")
+            bad = lenient.count("\ufffd") - raw.count("\ufffd".encode())
+            non_ascii = len(raw) - len(raw.translate(None, bytes(range(0x80, 0x100))))
+            text = ""
+            if bad * 20 > non_ascii:  # mostly not UTF-8: a legacy Chinese encoding?
+                try:
+                    text = raw.decode("gb18030")
+                    warnings.append("file is not UTF-8; decoded as GB18030")
+                except UnicodeDecodeError:
+                    text = ""
+            if not text:
+                text = lenient
+                warnings.append("file has invalid UTF-8; bad bytes replaced")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -155,8 +183,15 @@ def _unquote(value: str) -> str:
     return v
 
 
-def _lenient_fields(block: str) -> dict[str, Any]:
-    """Recover ``key: value`` lines from front matter that YAML rejects."""
+def _flow_list(value: str) -> list[str] | None:
+    v = value.strip()
+    if len(v) >= 2 and v[0] == "[" and v[-1] == "]":
+        return [_unquote(item) for item in v[1:-1].split(",") if item.strip()]
+    return None
+
+
+def _lenient_fields(block: str, field_re: re.Pattern[str] = _LINE_FIELD_RE) -> dict[str, Any]:
+    """Recover ``key: value`` (TOML: ``key = value``) lines from front matter the parser rejects."""
     fields: dict[str, Any] = {}
     current_list: list[str] | None = None
     for line in block.split("\n"):
@@ -164,7 +199,7 @@ def _lenient_fields(block: str) -> dict[str, Any]:
         if item and current_list is not None:
             current_list.append(_unquote(item.group(1)))
             continue
-        m = _LINE_FIELD_RE.match(line)
+        m = field_re.match(line)
         if not m:
             continue
         key, value = m.group(1), m.group(2)
@@ -173,7 +208,8 @@ def _lenient_fields(block: str) -> dict[str, Any]:
             fields[key] = current_list
         else:
             current_list = None
-            fields[key] = _unquote(value)
+            listed = _flow_list(value)
+            fields[key] = listed if listed is not None else _unquote(value)
     return fields
 
 
@@ -198,7 +234,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         except Exception as exc:
             reason = str(exc).split("\n")[0][:120]
             warnings.append(f"front matter is not valid ({reason}); fields recovered line by line")
-            return _lenient_fields(fm), body, warnings
+            field_re = _TOML_FIELD_RE if isinstance(handler, _TomlHandler) else _LINE_FIELD_RE
+            return _lenient_fields(fm, field_re), body, warnings
     return {}, text, ["no front matter"]
 
 
@@ -206,7 +243,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
 def zone(name: str | None) -> dt.tzinfo:
     try:
         return ZoneInfo(name or DEFAULT_TZ)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo(DEFAULT_TZ)
 
 
@@ -303,9 +340,11 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _fallback_title(body: str, summary: str, path: Path) -> tuple[str, str]:
-    m = _HEADING_RE.search(body) or _HTML_HEADING_RE.search(body)
+    head = body[:_TITLE_SCAN]
+    m = _HEADING_RE.search(head) or _HTML_HEADING_RE.search(head)
     if m:
-        title = re.sub(r"<[^>]+>", "", m.group(1)).strip()
+        title = re.sub(r"<[^>]*>", "", m.group(1))
+        title = _WS_RE.sub(" ", re.sub(r"(?:^|\s)#+\s*$", "", title)).strip()
         if title:
             return title, "the first heading"
     if summary:
@@ -331,7 +370,7 @@ def parse_bytes(
     mtime: float | None = None,
 ) -> Article:
     """Parse a post held in memory.  ``path`` is used for identity and fallbacks only."""
-    if b"\x00" in raw[:8192] and raw[:8192].count(b"\x00") > 8:
+    if b"\x00" in raw[:8192] and raw[:8192].count(b"\x00") > 8 and _utf16(raw[:8192]) is None:
         raise PostError("binary file (not a text post)")
     text, warnings = decode(raw)
     head = text[:8192]
@@ -348,7 +387,7 @@ def parse_bytes(
     warnings += cleaned.warnings
 
     raw_title = meta.get("title")
-    title = str(raw_title).strip() if isinstance(raw_title, str | int | float) else ""
+    title = _WS_RE.sub(" ", _CONTROL_RE.sub("", str(raw_title))).strip() if isinstance(raw_title, str | int | float) else ""
     if not title:
         title, where = _fallback_title(body, cleaned.summary, path)
         warnings.append(f"no title; taken from {where}")
@@ -361,8 +400,10 @@ def parse_bytes(
         if published is not None:
             warnings.append("no usable date; taken from the file name")
         else:
-            ts = mtime if mtime is not None else 0.0
-            published = dt.datetime.fromtimestamp(ts, tz)
+            try:
+                published = dt.datetime.fromtimestamp(mtime if mtime is not None else 0.0, tz)
+            except (OverflowError, OSError, ValueError):
+                published = dt.datetime.fromtimestamp(0.0, tz)
             warnings.append("no usable date; taken from the file's modification time")
 
     words, chars = count_words(title + "\n" + cleaned.text)

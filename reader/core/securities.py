@@ -53,6 +53,8 @@ MARKETS: dict[int, tuple[str, str]] = {
     155: ("London Stock Exchange", "UK"),
 }
 
+# Markets whose codes are upper case ("BK0493", "NIO"); futures codes are lower case ("113.aum").
+_UPPER_CASE_MARKETS = {90, 105, 106, 107}
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,20}$")
 _SECID_RE = re.compile(r"(?<![\w.])(\d{1,3})[.,_]([A-Za-z0-9_\-]{1,20}(?:\.[A-Za-z]{1,4})?)$")
 _HREF_SECID_RE = re.compile(r"/(?:unify/r|r)/(\d{1,3})\.([A-Za-z0-9_\-.]{1,20})")
@@ -108,6 +110,8 @@ def guess_market(code: str) -> int | None:
     if code.upper().startswith("BK"):
         return 90
     if re.fullmatch(r"\d{6}", code):
+        if code.startswith("92"):  # Beijing's new numbering: a Shenzhen-side market number
+            return 0
         if code[0] in "569":
             return 1
         if code[0] in "0123489":
@@ -159,10 +163,11 @@ def resolve(
     bare: str | None = None
     if data_code:
         dc = data_code.strip()
-        if "|" in dc:  # "NIO|106|7": chart-image style
+        if "|" in dc:  # "NIO|106|7": chart-image style ("K NIO|106|7" on the picture)
             parts = dc.split("|")
-            if len(parts) >= 2 and parts[1].isdigit():
-                pair = (int(parts[1]), parts[0].split()[-1])
+            words = parts[0].split()
+            if len(parts) >= 2 and re.fullmatch(r"\d{1,3}", parts[1].strip()) and words and _CODE_RE.match(words[-1]):
+                pair = (int(parts[1]), words[-1])
         else:
             pair = parse_secid(dc)
             if pair is None and _CODE_RE.match(dc):
@@ -170,8 +175,10 @@ def resolve(
     if pair is None:
         pair = secid_from_href(href or "") or secid_from_span_id(span_id or "")
         if pair and bare and pair[1].upper() != bare.upper():
-            # the href names another code: trust the explicit code, take only the market
-            pair = (pair[0], bare)
+            # the href names another security: trust the explicit code, and its own market
+            # when the numbering rules know it
+            guessed = guess_market(bare)
+            pair = (guessed if guessed is not None else pair[0], bare)
     if pair is None and bare:
         market = guess_market(bare)
         if market is not None:
@@ -179,6 +186,6 @@ def resolve(
     if pair is None:
         return None
     market, code = pair
-    if market == 90:
+    if market in _UPPER_CASE_MARKETS:  # boards and US tickers: one spelling per security
         code = code.upper()
     return Security(market=market, code=code, name=name.strip())

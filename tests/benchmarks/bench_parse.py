@@ -1,0 +1,152 @@
+"""Throughput of the post core: read + render + clean, on the real corpus, on one core.
+
+    python tests/benchmarks/bench_parse.py [--posts 3000] [--corpus DIR]
+
+The corpus (the shared 160 real posts beside the checkout, else the committed subset) is repeated
+until about ``--posts`` posts.  The script prints posts/s overall and for the 3-8 KB posts (the
+typical size of a full 2022 article), the time of each step (decode + front matter, markdown
+render, the lxml cleaning pass, the nh3 sanitiser, and the rest: dates, counts, hashing) and which
+step dominates.  As a baseline measured in the same run, it times a bare markdown-it render of the
+same bodies, and prints the pipeline's cost as a multiple of that.
+
+Not a test (pytest ignores ``tests/benchmarks``): run it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from markdown_it import MarkdownIt  # noqa: E402
+
+import reader.core.clean as clean_mod  # noqa: E402
+from reader.core.post import decode, parse_bytes, split_front_matter  # noqa: E402
+from reader.core.render import render_markdown  # noqa: E402
+
+SHARED_CORPUS = REPO.parent / "shared" / "corpus" / "finews"
+FIXTURE_CORPUS = REPO / "tests" / "fixtures" / "corpus"
+MID_SIZE = (3 * 1024, 8 * 1024)
+
+
+def pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    return "not pinned (no sched_setaffinity here)"
+
+
+def load(corpus: Path, target: int) -> list[tuple[Path, bytes]]:
+    files = sorted(p for p in corpus.glob("*.md") if p.is_file())
+    if not files:
+        raise SystemExit(f"no posts in {corpus}")
+    unique = [(p, p.read_bytes()) for p in files]
+    posts: list[tuple[Path, bytes]] = []
+    while len(posts) < target:
+        posts.extend(unique)
+    return posts[:max(target, len(unique))]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=3000)
+    ap.add_argument("--corpus", type=Path, default=SHARED_CORPUS if SHARED_CORPUS.is_dir() else FIXTURE_CORPUS)
+    args = ap.parse_args()
+
+    pinned = pin_to_one_core()
+    posts = load(args.corpus, args.posts)
+    total_bytes = sum(len(raw) for _, raw in posts)
+    print(f"corpus: {args.corpus} ({len({p for p, _ in posts})} files) repeated to {len(posts)} posts, "
+          f"{total_bytes / 1e6:.1f} MB; {pinned}; Python {sys.version.split()[0]}")
+
+    # warm up: caches (zoneinfo, regexes, markdown-it rules) and the allocator
+    for path, raw in posts[:200]:
+        parse_bytes(raw, path)
+    gc.collect()
+
+    # 1. end to end, post by post
+    per_post: list[tuple[int, float]] = []
+    start = time.perf_counter()
+    for path, raw in posts:
+        t0 = time.perf_counter()
+        parse_bytes(raw, path)
+        per_post.append((len(raw), time.perf_counter() - t0))
+    wall = time.perf_counter() - start
+    mid = [t for size, t in per_post if MID_SIZE[0] <= size <= MID_SIZE[1]]
+
+    # 2. the same work step by step (the sanitiser timed inside clean())
+    steps = {"decode + front matter": 0.0, "markdown render": 0.0, "clean (lxml pass)": 0.0, "sanitize (nh3)": 0.0}
+    real_sanitize = clean_mod.sanitize
+    in_sanitize = [0.0]
+
+    def timed_sanitize(fragment: str) -> str:
+        t = time.perf_counter()
+        try:
+            return real_sanitize(fragment)
+        finally:
+            in_sanitize[0] += time.perf_counter() - t
+
+    bodies: list[str] = []
+    clean_mod.sanitize = timed_sanitize  # type: ignore[assignment]
+    try:
+        for _path, raw in posts:
+            t0 = time.perf_counter()
+            text, _ = decode(raw)
+            _meta, body, _ = split_front_matter(text)
+            t1 = time.perf_counter()
+            rendered, _ = render_markdown(body)
+            t2 = time.perf_counter()
+            in_sanitize[0] = 0.0
+            clean_mod.clean(rendered)
+            t3 = time.perf_counter()
+            steps["decode + front matter"] += t1 - t0
+            steps["markdown render"] += t2 - t1
+            steps["sanitize (nh3)"] += in_sanitize[0]
+            steps["clean (lxml pass)"] += (t3 - t2) - in_sanitize[0]
+            bodies.append(body)
+    finally:
+        clean_mod.sanitize = real_sanitize  # type: ignore[assignment]
+    steps["other (title, dates, counts, hash)"] = max(0.0, wall - sum(steps.values()))
+
+    # 3. baseline: a bare markdown-it render of the same bodies
+    bare = MarkdownIt("commonmark", {"html": True})
+    for body in bodies[:200]:
+        bare.render(body)
+    baseline = timed(lambda: [bare.render(body) for body in bodies])
+
+    n = len(posts)
+    print()
+    print(f"pipeline (parse_bytes): {n / wall:8.0f} posts/s   {total_bytes / wall / 1e6:5.2f} MB/s   "
+          f"mean {wall / n * 1e3:.3f} ms/post, median {statistics.median(t for _, t in per_post) * 1e3:.3f} ms")
+    if mid:
+        print(f"  3-8 KB posts ({len(mid)}): {len(mid) / sum(mid):8.0f} posts/s   mean {statistics.mean(mid) * 1e3:.3f} ms/post")
+    else:
+        print("  3-8 KB posts: none in this corpus")
+    print()
+    print(f"{'step':36} {'ms/post':>8} {'share':>6}")
+    for name, secs in steps.items():
+        print(f"{name:36} {secs / n * 1e3:8.3f} {secs / wall:6.1%}")
+    dominant = max(steps, key=lambda k: steps[k])
+    print(f"dominant step: {dominant} ({steps[dominant] / wall:.0%} of the time)")
+    print()
+    print(f"baseline (bare markdown-it render): {n / baseline:8.0f} posts/s   mean {baseline / n * 1e3:.3f} ms/post")
+    print(f"pipeline cost = {wall / baseline:.2f} x the bare markdown render")
+
+
+if __name__ == "__main__":
+    main()
