@@ -1,0 +1,241 @@
+"""The window on a large library, measured beside the same window on a small one.
+
+    python tests/benchmarks/bench_gui.py --library BIG_LIBRARY_DIR [--baseline SMALL_DIR]
+
+Figures (each printed with the baseline's and the ratio, and written as JSON):
+
+* start to first painted window (a fresh process per run: import, open, query, paint);
+* list reset for a new filter (All, Unread, a category, a security, a search), median;
+* scrolling: jumping to the end, and 200 page steps spread over the whole list (per-step paint);
+* opening an article (median of 60);
+* resident memory after scrolling through the whole list.
+
+BIG_LIBRARY_DIR is typically the million-article library built by ``bench_library.py --million
+--keep``; the baseline defaults to a library of the bundled sample archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+STARTUP_PROBE = r"""
+import os, sys, time
+t0 = float(sys.argv[2])
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from reader.ui.app import ReaderApp
+app = ReaderApp([])
+from reader.core.library import Library
+from reader.ui.main_window import MainWindow
+
+class FirstPaint(QObject):
+    def __init__(self, target):
+        super().__init__()
+        self.target, self.listed = target, False
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Type.Paint and self.listed:
+            print(f"{time.time() - t0:.4f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+            self.listed = False
+        return False
+
+w = MainWindow(None, settings=QSettings(os.path.join(os.path.dirname(sys.argv[1]), "bench.ini"), QSettings.Format.IniFormat))
+probe = FirstPaint(w)
+w.table.viewport().installEventFilter(probe)
+def listed():
+    probe.listed = True
+    w.table.viewport().update()
+w.listUpdated.connect(listed)
+w.set_library(Library.open(sys.argv[1]))
+w.show()
+app.exec()
+"""
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def startup(library: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run([sys.executable, "-c", STARTUP_PROBE, str(library), repr(t0)],
+                             capture_output=True, text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        lines = [x for x in out.stdout.split() if x.strip()]
+        if out.returncode != 0 or not lines:
+            raise RuntimeError(out.stderr[-800:])
+        times.append(float(lines[-1]))
+    return statistics.median(times)
+
+
+def measure_window(library: Path) -> dict[str, Any]:
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.core.library import Library
+    from reader.ui.app import ReaderApp
+    from reader.ui.main_window import MainWindow
+
+    app = QApplication.instance() or ReaderApp([])
+    lib = Library.open(library)
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "b.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(None, settings=settings)
+    w.resize(1280, 800)
+    w.show()
+
+    def wait_list(action) -> float:
+        loop = QEventLoop()
+        w.listUpdated.connect(loop.quit)
+        t0 = time.perf_counter()
+        action()
+        QTimer.singleShot(60000, loop.quit)
+        loop.exec()
+        app.processEvents()
+        w.table.viewport().repaint()
+        dt = time.perf_counter() - t0
+        w.listUpdated.disconnect(loop.quit)
+        return dt
+
+    wait_list(lambda: w.set_library(lib))
+    n = w.model.rowCount()
+    top = lib.securities(limit=1)
+    sec = top[0].secid if top else "1.600519"
+    cats = lib.categories()
+    filters = {
+        "all": "", "unread": "is:unread", "bookmarked": "is:bookmarked",
+        "category": f"cat:{cats[0][0]}" if cats else "cat:emnews", "security": f"sec:{sec}",
+    }
+    resets = {}
+    for name, q in list(filters.items()) * 3:
+        def choose(q: str = q) -> None:
+            w.base_query = q
+            w.refresh_list()
+        resets.setdefault(name, []).append(wait_list(choose))
+    def choose_all() -> None:
+        w.base_query = ""
+        w.refresh_list()
+
+    wait_list(choose_all)
+    search = [wait_list(lambda q=q: w.set_search(q)) for q in ("科技", "降准", "贵州茅台", "")]
+    reset_med = {k: statistics.median(v) for k, v in resets.items()}
+
+    # scrolling: to the end, then 200 page steps spread over the list
+    bar = w.table.verticalScrollBar()
+    t0 = time.perf_counter()
+    w.table.scrollToBottom()
+    w.table.viewport().repaint()
+    to_end = time.perf_counter() - t0
+    steps = []
+    for i in range(200):
+        t0 = time.perf_counter()
+        bar.setValue(int(bar.maximum() * i / 199))
+        w.table.viewport().repaint()
+        steps.append(time.perf_counter() - t0)
+    # opening articles
+    rng = random.Random(1)
+    ids = w.model.ids()
+    opens = []
+    for aid in rng.sample(ids, min(60, len(ids))):
+        t0 = time.perf_counter()
+        w.open_article(aid)
+        w.viewer.viewport().repaint()
+        opens.append(time.perf_counter() - t0)
+    rss = rss_mb()
+    w.close()
+    lib.close()
+    return {
+        "articles": n,
+        "list_reset_ms": {k: round(v * 1000, 1) for k, v in reset_med.items()},
+        "list_reset_max_ms": round(max(reset_med.values()) * 1000, 1),
+        "search_reset_ms": round(statistics.median(search) * 1000, 1),
+        "scroll_to_end_ms": round(to_end * 1000, 1),
+        "scroll_step_median_ms": round(statistics.median(steps) * 1000, 2),
+        "scroll_step_max_ms": round(max(steps) * 1000, 2),
+        "open_article_median_ms": round(statistics.median(opens) * 1000, 2),
+        "open_article_p95_ms": round(sorted(opens)[max(0, int(len(opens) * 0.95) - 1)] * 1000, 2),
+        "rss_after_scrolling_mb": round(rss, 1),
+    }
+
+
+def sample_library(workdir: Path) -> Path:
+    from reader.core.library import Library
+
+    folder = workdir / "baseline-library"
+    with Library.open(folder) as lib:
+        if lib.stats()["articles"] == 0:
+            lib.import_paths([str(ROOT / "resources" / "sample" / "_posts")], workers=1)
+    return folder
+
+
+def run_child(args: list[str]) -> dict[str, Any]:
+    """Each window measurement in a fresh process, so memory figures are its own."""
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                         timeout=3600, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-1500:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--library", type=Path, required=True, help="the large library to measure")
+    ap.add_argument("--baseline", type=Path, default=None, help="a small library (default: the sample archive)")
+    ap.add_argument("--startup-runs", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure_window(args.library)))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+    base = args.baseline or sample_library(work)
+    results: dict[str, Any] = {}
+    for label, lib in (("baseline", base), ("large", args.library)):
+        r = run_child(["--library", str(lib)])
+        r["startup_to_first_paint_s"] = round(startup(lib, args.startup_runs), 3)
+        results[label] = r
+    b, g = results["baseline"], results["large"]
+    print(f"window: {g['articles']:,} articles vs baseline {b['articles']:,} (same process code, same run)")
+    rows = [
+        ("start to first painted window (s)", "startup_to_first_paint_s", 1.5),
+        ("new filter's list, slowest filter (ms)", "list_reset_max_ms", 150),
+        ("search as you type, list reset (ms)", "search_reset_ms", 150),
+        ("scroll to the end (ms)", "scroll_to_end_ms", None),
+        ("scroll step, median (ms)", "scroll_step_median_ms", 16),
+        ("scroll step, worst (ms)", "scroll_step_max_ms", None),
+        ("open an article, median (ms)", "open_article_median_ms", 30),
+        ("open an article, p95 (ms)", "open_article_p95_ms", None),
+        ("resident memory after scrolling (MB)", "rss_after_scrolling_mb", 300),
+    ]
+    print(f"{'figure':<42}{'large':>12}{'baseline':>12}{'ratio':>9}{'target':>9}")
+    for label, key, target in rows:
+        ratio = g[key] / b[key] if b[key] else float("nan")
+        print(f"{label:<42}{g[key]:>12}{b[key]:>12}{ratio:>9.2f}{(str(target) if target else '-'):>9}")
+    print("per filter (ms):", json.dumps(g["list_reset_ms"], ensure_ascii=False))
+    out = args.out or work / "bench_gui.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
