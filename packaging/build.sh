@@ -27,3 +27,22 @@ app="dist/finews-reader/finews-reader"
 [ -x "$app.exe" ] && app="$app.exe"
 echo "build: smoke test: $("$app" --version)"
 du -sh dist/finews-reader
+
+# Start-up against the source tree: open the sample library's window, list it, quit (offscreen).
+smoke_home="$(mktemp -d)"
+time_it() {  # prints the best of three wall-clock times of "$@"
+  local best=""
+  for _ in 1 2 3; do
+    local t0 t1
+    t0=$(date +%s.%N)
+    QT_QPA_PLATFORM=offscreen FINEWS_READER_LIBRARY="$smoke_home/lib" "$@" >/dev/null 2>&1
+    t1=$(date +%s.%N)
+    best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
+  done
+  echo "$best"
+}
+QT_QPA_PLATFORM=offscreen FINEWS_READER_LIBRARY="$smoke_home/lib" "$app" gui --smoke-test
+built=$(time_it "$app" gui --smoke-test)
+source=$(time_it "$PY" -m reader gui --smoke-test)
+echo "build: start to listed window: packaged ${built}s, from the source tree ${source}s"
+rm -rf "$smoke_home"

@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from reader import __version__
@@ -102,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("gui", help="open the desktop window (the default)")
     s.add_argument("--demo", action="store_true", help="open the bundled sample archive")
+    s.add_argument("--smoke-test", action="store_true",
+                   help="open the window, wait for the article list, print what it shows and quit")
     return p
 
 
@@ -216,14 +217,12 @@ def _security_filter(lib: Any, ref: str) -> str:
     ids = lib.resolve_security_ids(ref)
     if not ids:
         raise LookupError(f"no security {ref!r} in the library")
-    infos = [lib.security(str(i)) for i in ids]
     if len(ids) > 1:
         rows = lib._sql(
             f"SELECT secid, name FROM security WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
         names = ", ".join(f"{s} {n}" for s, n in rows)
         raise LookupError(f"{ref!r} is ambiguous: {names}; give the secid")
-    del infos
     secid = lib._one("SELECT secid FROM security WHERE id = ?", (ids[0],))
     return f"sec:{secid}"
 
@@ -342,7 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "gui"):
         from reader.ui.app import main as gui_main
 
-        return gui_main(library=args.library, demo=getattr(args, "demo", False))
+        return gui_main(library=args.library, demo=getattr(args, "demo", False),
+                        smoke_test=getattr(args, "smoke_test", False))
     if args.command == "parse":
         return cmd_parse(args)
 

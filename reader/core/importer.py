@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.post import Article, PostError, parse_file
+from reader.core.store import compress
+from reader.core.textindex import index_columns
 
 POST_SUFFIXES = {".md", ".markdown", ".mkd"}
 SKIP_DIRS = {".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache"}
@@ -76,7 +78,7 @@ class ImportReport:
 class ImportProgress:
     """Passed to the progress callback: ``done`` of ``total`` files handled so far."""
 
-    phase: str  # "scanning", "importing", "done"
+    phase: str  # "scanning", "importing", "optimizing" (after a large import), "done"
     done: int
     total: int
     report: ImportReport
@@ -146,10 +148,19 @@ def _walk(root: Path, report: ImportReport | None) -> Iterator[FileInfo]:
                     report.fail(e.path, f"cannot read file: {exc.strerror or exc}")
 
 
+def prepare(art: Article) -> Article:
+    """Do the writer's CPU work here, in the worker: the index columns and the compressed
+    bodies ride along in ``art.extra`` (the single writer then only runs SQL)."""
+    art.extra["index"] = index_columns(art.title, art.text)
+    art.extra["html_z"] = compress(art.html)
+    art.extra["text_z"] = compress(art.text)
+    return art
+
+
 def parse_job(path: str) -> tuple[str, Article | None, str | None]:
     """Worker entry point: (path, article, error)."""
     try:
-        return path, parse_file(path), None
+        return path, prepare(parse_file(path)), None
     except PostError as exc:
         return path, None, str(exc)
     except MemoryError:

@@ -39,19 +39,45 @@ class Term:
 
 
 @dataclass
+class Filter:
+    """One ``key:value`` condition on the article row ``a``.
+
+    ``check`` is cheap to test row by row; ``drive`` is the same condition written so that SQLite
+    can start from it (an ``IN`` list) when few articles satisfy it; ``estimate`` selects the rows
+    it can match, for a bounded count that tells the planner whether to start there.
+    """
+
+    check: str
+    params: list[object] = field(default_factory=list)
+    drive: str | None = None  # same parameters as check
+    estimate: str | None = None
+    est_params: list[object] = field(default_factory=list)
+
+    def negate(self) -> Filter:
+        return Filter(f"NOT ({self.check})", list(self.params))
+
+
+_PROBE = "EXISTS (SELECT 1 FROM article_fts WHERE article_fts MATCH ? AND article_fts.rowid = a.sort_key)"
+
+
+@dataclass
 class CompiledQuery:
     fts: str | None = None  # an FTS5 MATCH expression, when the query has text terms
-    where: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
-    fts_params: list[object] = field(default_factory=list)
+    exclude: str | None = None  # excluded text, when the query has no other text term
+    filters: list[Filter] = field(default_factory=list)
     highlights: list[str] = field(default_factory=list)
     impossible: bool = False  # e.g. sec: names no known security
 
     def sql(self, *, order: str = "a.sort_key DESC", limit: int | None = None, offset: int = 0,
-            select: str = "a.id") -> tuple[str, list[object]]:
+            select: str = "a.id", drive: int | None = None) -> tuple[str, list[object]]:
+        """The statement for one plan.
+
+        ``drive`` None: the full-text index drives (newest match first, so a page stops early);
+        ``drive`` i: start from filter i's few articles and probe the index for each.
+        """
         params: list[object] = []
-        where = list(self.where)
-        if self.fts:
+        clauses: list[str] = []
+        if self.fts and drive is None:
             sql = (f"SELECT {select} FROM article_fts JOIN article a ON a.sort_key = article_fts.rowid "
                    "WHERE article_fts MATCH ?")
             params.append(self.fts)
@@ -60,10 +86,21 @@ class CompiledQuery:
         else:
             sql = f"SELECT {select} FROM article a WHERE 1"
         if self.impossible:
-            where.append("0")
-        for clause in where:
+            clauses.append("0")
+        for i, f in enumerate(self.filters):
+            clauses.append(f.drive if i == drive and f.drive else f.check)
+            params.extend(f.params)
+        if self.fts and drive is not None:
+            clauses.append(_PROBE)
+            params.append(self.fts)
+        if self.exclude:
+            if limit is not None:  # a page: probe row by row, stopping early
+                clauses.append("NOT " + _PROBE)
+            else:  # everything: one pass over the excluded matches
+                clauses.append("a.sort_key NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
+            params.append(self.exclude)
+        for clause in clauses:
             sql += f" AND ({clause})"
-        params.extend(self.params)
         if order:
             sql += f" ORDER BY {order}"
         if limit is not None:
@@ -137,92 +174,123 @@ def compile_query(
                 cq.highlights.extend(literal_parts(term.value) if term.kind == "word"
                                      else [normalize(term.value).strip()])
             continue
-        clause, params = _filter_clause(term, tz, resolve_security, today)
-        if clause is None:
+        f = _filter(term, tz, resolve_security, today)
+        if f is None:
             continue
-        cq.where.append(f"NOT ({clause})" if term.negated else clause)
-        cq.params.extend(params)
+        if f.check == "0":
+            cq.impossible = not term.negated or cq.impossible
+            continue
+        cq.filters.append(f.negate() if term.negated else f)
     if positives:
         expr = " AND ".join(positives)
         for neg in negatives:
             expr = f"({expr}) NOT {neg}"
         cq.fts = expr
     elif negatives:
-        cq.where.append(
-            "a.sort_key NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
-        )
-        cq.params.append(" OR ".join(negatives))
+        cq.exclude = " OR ".join(negatives)
     return cq
 
 
-def _filter_clause(
+def _filter(
     term: Term,
     tz: dt.tzinfo,
     resolve_security: Callable[[str], list[int]],
     today: dt.date | None,
-) -> tuple[str | None, list[object]]:
+) -> Filter | None:
     kind, value = term.kind, term.value
     if not value:
-        return None, []
+        return None
     if kind == "tag":
-        return (
-            "a.id IN (SELECT aut.article_id FROM article_user_tag aut JOIN user_tag t ON t.id = aut.tag_id "
-            "WHERE t.name = ? COLLATE NOCASE) OR a.id IN (SELECT article_id FROM label "
-            "WHERE kind = 't' AND name = ? COLLATE NOCASE)",
+        user = ("SELECT aut.article_id FROM article_user_tag aut JOIN user_tag t ON t.id = aut.tag_id "
+                "WHERE t.name = ? COLLATE NOCASE")
+        archive = "SELECT article_id FROM label WHERE kind = 't' AND name = ? COLLATE NOCASE"
+        return Filter(
+            "EXISTS (SELECT 1 FROM article_user_tag aut JOIN user_tag t ON t.id = aut.tag_id "
+            "WHERE aut.article_id = a.id AND t.name = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM label l "
+            "WHERE l.article_id = a.id AND l.kind = 't' AND l.name = ? COLLATE NOCASE)",
             [value, value],
+            drive=f"a.id IN ({user} UNION {archive})",
+            estimate=f"{user} UNION ALL {archive}", est_params=[value, value],
         )
     if kind == "cat":
-        return "a.id IN (SELECT article_id FROM label WHERE kind = 'c' AND name = ? COLLATE NOCASE)", [value]
+        ids = "SELECT article_id FROM label WHERE kind = 'c' AND name = ? COLLATE NOCASE"
+        return Filter(
+            "EXISTS (SELECT 1 FROM label l WHERE l.article_id = a.id AND l.kind = 'c' "
+            "AND l.name = ? COLLATE NOCASE)", [value],
+            drive=f"a.id IN ({ids})", estimate=ids, est_params=[value],
+        )
     if kind == "source":
-        return "a.source = ? COLLATE NOCASE", [value]
+        return Filter("a.source = ? COLLATE NOCASE", [value],
+                      estimate="SELECT id FROM article WHERE source = ? COLLATE NOCASE", est_params=[value])
     if kind == "key":
-        return "a.key = ?", [value.upper() if re.fullmatch(r"(?i)(nw)?\d+", value) else value]
+        key = value.upper() if re.fullmatch(r"(?i)(nw)?\d+", value) else value
+        return Filter("a.key = ?", [key], estimate="SELECT id FROM article WHERE key = ?", est_params=[key])
     if kind == "sec":
-        ids = resolve_security(value)
-        if not ids:
-            return "0", []
-        marks = ",".join("?" * len(ids))
-        return f"a.id IN (SELECT article_id FROM article_security WHERE security_id IN ({marks}))", list(ids)
+        sids = resolve_security(value)
+        if not sids:
+            return Filter("0")
+        marks = ",".join("?" * len(sids))
+        ids = f"SELECT article_id FROM article_security WHERE security_id IN ({marks})"
+        return Filter(
+            f"EXISTS (SELECT 1 FROM article_security s WHERE s.article_id = a.id AND s.security_id IN ({marks}))",
+            list(sids), drive=f"a.id IN ({ids})", estimate=ids, est_params=list(sids),
+        )
     if kind in ("before", "after"):
         start = _day_start(value, tz, today)
-        if kind == "before":
-            return "a.sort_key < ?", [int(start.timestamp()) * SORT_KEY_SHIFT]
-        return "a.sort_key >= ?", [int(start.timestamp()) * SORT_KEY_SHIFT]
+        bound = int(start.timestamp()) * SORT_KEY_SHIFT
+        return Filter("a.sort_key < ?" if kind == "before" else "a.sort_key >= ?", [bound])
     if kind == "is":
         v = value.lower()
         if v in ("bookmarked", "starred", "star", "bookmark"):
-            return "a.bookmarked = 1", []
-        if v == "unread":
-            return "a.read = 0", []
-        if v == "read":
-            return "a.read = 1", []
+            return Filter("a.bookmarked = 1", estimate="SELECT id FROM article WHERE bookmarked = 1")
+        if v in ("unread", "read"):
+            r = int(v == "read")
+            return Filter(f"a.read = {r}", estimate=f"SELECT id FROM article WHERE read = {r}")
         if v == "tagged":
-            return "a.id IN (SELECT article_id FROM article_user_tag)", []
+            ids = "SELECT DISTINCT article_id FROM article_user_tag"
+            return Filter("EXISTS (SELECT 1 FROM article_user_tag aut WHERE aut.article_id = a.id)",
+                          drive=f"a.id IN ({ids})", estimate=ids)
         if v == "watched":
-            return ("a.id IN (SELECT s.article_id FROM article_security s JOIN security sc ON sc.id = s.security_id "
-                    "JOIN watch w ON w.secid = sc.secid)"), []
+            ids = ("SELECT s.article_id FROM article_security s JOIN security sc ON sc.id = s.security_id "
+                   "JOIN watch w ON w.secid = sc.secid")
+            return Filter(
+                "EXISTS (SELECT 1 FROM article_security s JOIN security sc ON sc.id = s.security_id "
+                "JOIN watch w ON w.secid = sc.secid WHERE s.article_id = a.id)",
+                drive=f"a.id IN ({ids})", estimate=ids,
+            )
         raise QueryError(f"is:{value} is unknown (use is:bookmarked, is:unread, is:read, is:tagged, is:watched)")
-    return None, []
+    return None
+
+
+def _snippet_fold(text: str, highlights: list[str]) -> str:
+    """The text folded as queries are (lower case; full-width Latin and digits when a highlight
+    has any), keeping every character at its position."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two (İ): keep those as they are
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if any(c.isascii() for h in highlights for c in h):
+        low = low.translate(_FULLWIDTH)
+    return low
+
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def snippet(text: str, highlights: list[str], *, width: int = 90) -> str:
     """An HTML-escaped extract around the first match, matches wrapped in ``<b>``."""
     if not text:
         return ""
-    lowered = text.lower()
     parts = [h for h in highlights if h]
+    lowered = _snippet_fold(text, parts)
     first = -1
     for h in parts:
         i = lowered.find(h)
         if i >= 0 and (first < 0 or i < first):
             first = i
-    if first < 0:
-        start = 0
-    else:
-        start = max(0, first - width // 3)
+    start = 0 if first < 0 else max(0, first - width // 3)
     end = min(len(text), start + width)
     extract = text[start:end].replace("\n", " ")
-    low = extract.lower()
+    low = lowered[start:end]
     spans: list[tuple[int, int]] = []
     for h in sorted(parts, key=len, reverse=True):
         i = low.find(h)

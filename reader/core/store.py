@@ -373,6 +373,8 @@ def open_database(db_file: Path) -> SqliteDatabase:
             "cache_size": -32000,
             "temp_store": "memory",
             "mmap_size": 256 * 1024 * 1024,
+            # a big import's write-ahead log is cut back after each checkpoint, not kept at its peak
+            "journal_size_limit": 64 * 1024 * 1024,
         },
         timeout=60,
     )

@@ -21,9 +21,11 @@ import unicodedata
 
 # Bump when tokenisation changes: the library then rebuilds its index.
 # 2: 〇 々 〡-〩 count as Chinese (二〇二二年 is one run); kana punctuation and combining marks
-#    (・ ゠ ゛ ゜) do not; CJK extension G and later planes included.
+#    (・ ゠ ゛ ゜) do not; CJK extension G and later planes included; a token between the
+#    title and the text, so that no phrase spans the two.
 TOKENIZER_VERSION = 2
 SEP = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token
+FIELD_SEP = "\ue001"  # between the title's tokens and the text's
 
 # Characters indexed one by one and as bigrams: ideographs (with 〇 and the iteration marks),
 # kana and Hangul syllables.  Every one is a letter or number to FTS5's unicode61 tokenizer too,
@@ -37,8 +39,19 @@ _CJK = (
 _SEGMENT_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 
 
+# Full-width ASCII and the ideographic space: their NFKC forms, applied by str.translate first
+# so that most Chinese text is then already normalised (a quick check instead of a full NFKC).
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC, then lower case: what the index stores and what queries are compared with."""
+    if text.isascii():
+        return text.lower()
+    t = text.translate(_FULLWIDTH)  # NFKC(translate(x)) == NFKC(x): these are their NFKC images
+    if not unicodedata.is_normalized("NFKC", t):
+        t = unicodedata.normalize("NFKC", t)
+    return t.lower()
 
 
 def segments(text: str) -> list[tuple[bool, str]]:
@@ -47,25 +60,89 @@ def segments(text: str) -> list[tuple[bool, str]]:
 
 
 def _bigrams(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    return list(map(str.__add__, run[:-1], run[1:]))
+
+
+def _bi_tokens(norm: str, runs: list[str]) -> list[str]:
+    bi: list[str] = []
+    add = bi.append
+    pair = str.__add__
+    for m in _SEGMENT_RE.finditer(norm):
+        seg = m.group()
+        if m.lastgroup == "cjk":
+            runs.append(seg)
+            if len(seg) > 1:
+                add(" ".join(map(pair, seg[:-1], seg[1:])))
+            add(SEP)
+        else:
+            add(seg)
+    return bi
 
 
 def index_columns(title: str, text: str) -> tuple[str, str]:
-    """(uni, bi) column values for one article."""
-    chars: set[str] = set()
-    bi: list[str] = []
-    for is_cjk, seg in segments(title + "\n" + text):
-        if is_cjk:
-            chars.update(seg)
-            bi.extend(_bigrams(seg))
-            bi.append(SEP)
-        else:
-            bi.append(seg)
-    return " ".join(sorted(chars)), " ".join(bi)
+    """(uni, bi) column values for one article.
+
+    The title's tokens and the text's are kept apart by ``FIELD_SEP``, so that no phrase runs
+    from the end of the title into the start of the text.
+    """
+    runs: list[str] = []
+    bi = _bi_tokens(normalize(title), runs)
+    bi.append(FIELD_SEP)
+    bi += _bi_tokens(normalize(text), runs)
+    return " ".join(sorted(set("".join(runs)))), " ".join(bi)
 
 
 def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
+
+
+def _phrase_variant(segs: list[tuple[bool, str]]) -> str | None:
+    """One phrase: the segments' tokens in order, as the index lays them out."""
+    if any(is_cjk and len(seg) == 1 for is_cjk, seg in segs):
+        # a lone character cannot sit in a bigram phrase: require each part
+        return " AND ".join(filter(None, (match_expression(seg) for _, seg in segs)))
+    tokens: list[str] = []
+    for i, (is_cjk, seg) in enumerate(segs):
+        if is_cjk:
+            tokens.extend(_bigrams(seg))
+            if i < len(segs) - 1:
+                tokens.append(SEP)
+        else:
+            tokens.append(seg)
+    return "bi : " + _quote(" ".join(tokens))
+
+
+def _phrase_expression(term: str) -> str | None:
+    """A quoted phrase: its parts in order.  Two Chinese parts the query separates with spaces
+    may also be written together in the text (``"逆回购 操作"`` finds 逆回购操作)."""
+    norm = normalize(term)
+    found = [(m.lastgroup == "cjk", m.group(), m.start(), m.end()) for m in _SEGMENT_RE.finditer(norm)]
+    if not found:
+        return None
+    joinable = [
+        i for i in range(1, len(found))
+        if found[i - 1][0] and found[i][0] and norm[found[i - 1][3]:found[i][2]].isspace()
+    ]
+    choices: list[set[int]] = []
+    if len(joinable) <= 3:
+        for mask in range(1 << len(joinable)):
+            choices.append({j for b, j in enumerate(joinable) if mask >> b & 1})
+    else:
+        choices = [set(), set(joinable)]
+    variants: list[str] = []
+    for joined in choices:
+        segs: list[tuple[bool, str]] = []
+        for i, (is_cjk, seg, _a, _b) in enumerate(found):
+            if i in joined:
+                segs[-1] = (True, segs[-1][1] + seg)
+            else:
+                segs.append((is_cjk, seg))
+        expr = _phrase_variant(segs) if len(segs) > 1 else match_expression(segs[0][1])
+        if expr and expr not in variants:
+            variants.append(expr)
+    if not variants:
+        return None
+    return variants[0] if len(variants) == 1 else "(" + " OR ".join(f"({v})" for v in variants) + ")"
 
 
 def match_expression(term: str, *, phrase: bool = False) -> str | None:
@@ -74,24 +151,12 @@ def match_expression(term: str, *, phrase: bool = False) -> str | None:
     A word mixing scripts (``ET7新能源``) must contain every part; a phrase must contain them
     in order.
     """
+    if phrase:
+        return _phrase_expression(term)
     segs = segments(term)
     if not segs:
         return None
     parts: list[str] = []
-    if phrase and len(segs) > 1:
-        tokens: list[str] = []
-        for i, (is_cjk, seg) in enumerate(segs):
-            if is_cjk:
-                if len(seg) == 1:
-                    return " AND ".join(
-                        filter(None, (match_expression(s) for _, s in segs))
-                    )  # a lone character cannot sit in a bigram phrase: require each part
-                tokens.extend(_bigrams(seg))
-                if i < len(segs) - 1:
-                    tokens.append(SEP)
-            else:
-                tokens.append(seg)
-        return "bi : " + _quote(" ".join(tokens))
     for is_cjk, seg in segs:
         if is_cjk and len(seg) == 1:
             parts.append("uni : " + _quote(seg))

@@ -197,7 +197,8 @@ def recover(folder: Path, error: LibraryError) -> Library | None:
     return None
 
 
-def main(library: str | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
+def main(library: str | None = None, demo: bool = False, argv: list[str] | None = None,
+         smoke_test: bool = False) -> int:
     app = QApplication.instance() or ReaderApp(argv if argv is not None else sys.argv[:1])
     from reader.ui.main_window import MainWindow
 
@@ -228,6 +229,16 @@ def main(library: str | None = None, demo: bool = False, argv: list[str] | None 
         app.apply_theme(theme == "dark" or (theme == "system" and bool(system_dark)))
     window = MainWindow(lib, demo=is_demo, user_library_path=user_path, settings=settings)
     window.show()
+    if smoke_test:  # packaging check: the window opens, lists the library, and quits
+        from PySide6.QtCore import QTimer
+
+        def report() -> None:
+            print(f"smoke-test: {window.windowTitle()}: {window.model.rowCount()} articles listed "
+                  f"from {window.library.folder if window.library else '-'}", flush=True)
+            QTimer.singleShot(200, window.close)
+
+        window.listUpdated.connect(report)
+        QTimer.singleShot(60000, window.close)
     rc = app.exec()
     if window.library is not None:
         window.library.close()
