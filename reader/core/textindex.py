@@ -71,8 +71,10 @@ def _bi_tokens(norm: str, runs: list[str]) -> list[str]:
         seg = m.group()
         if m.lastgroup == "cjk":
             runs.append(seg)
-            if len(seg) > 1:
-                add(" ".join(map(pair, seg[:-1], seg[1:])))
+            # in slices, so that a huge post never holds all its bigrams as objects at once
+            for i in range(0, len(seg) - 1, 4096):
+                part = seg[i:i + 4097]
+                add(" ".join(map(pair, part[:-1], part[1:])))
             add(SEP)
         else:
             add(seg)

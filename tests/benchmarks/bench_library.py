@@ -102,44 +102,51 @@ def cpu_scaling(workers: int) -> float:
     from concurrent.futures import ProcessPoolExecutor
 
     n = 6_000_000
-    t0 = time.perf_counter()
-    for _ in range(workers):
-        _spin(n)
-    serial = time.perf_counter() - t0
+    serial, parallel = [], []
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_spin, [1000] * workers))  # start the workers first
-        t0 = time.perf_counter()
-        list(pool.map(_spin, [n] * workers))
-        parallel = time.perf_counter() - t0
-    return serial / parallel
+        for _ in range(3):  # best of three: other load on the machine only slows runs down
+            t0 = time.perf_counter()
+            for _ in range(workers):
+                _spin(n)
+            serial.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            list(pool.map(_spin, [n] * workers))
+            parallel.append(time.perf_counter() - t0)
+    return min(serial) / min(parallel)
 
 
-def bench_import(archive: Path, work: Path, workers: int) -> dict[str, Any]:
+def bench_import(archive: Path, work: Path, workers: int, runs: int = 1) -> dict[str, Any]:
+    """Each import ``runs`` times into a fresh library, alternating; the best run counts (the
+    others are kept in the JSON: on a shared machine the spread is large)."""
     out: dict[str, Any] = {}
     files = len(imp.scan([archive]))
-    runs = [("single process", 1), (f"{workers} workers", workers)]
+    kinds = [("single process", 1), (f"{workers} workers", workers)]
     lib_par: Library | None = None
-    for label, w in runs:
-        folder = work / f"lib-import-w{w}"
-        shutil.rmtree(folder, ignore_errors=True)
-        lib = Library.open(folder)
-        t0 = time.perf_counter()
-        report = lib.import_paths([archive], workers=w)
-        secs = time.perf_counter() - t0
-        out[label] = {
-            "workers": w, "files": files, "seconds": round(secs, 2),
-            "posts_per_s": round(files / secs, 1), "added": report.added,
-            "failed": report.failed, "workers_used": report.workers,
-        }
-        print(f"  import, {label:<15} {files:,} files in {secs:6.1f} s = {files / secs:7.0f} posts/s "
-              f"(added {report.added:,}, failed {report.failed})")
-        if w == workers:
-            lib_par = lib
-        else:
-            lib.close()
+    for run in range(runs):
+        for label, w in kinds:
+            folder = work / f"lib-import-w{w}"
+            shutil.rmtree(folder, ignore_errors=True)
+            lib = Library.open(folder)
+            t0 = time.perf_counter()
+            report = lib.import_paths([archive], workers=w)
+            secs = time.perf_counter() - t0
+            entry = out.setdefault(label, {"workers": w, "files": files, "all_seconds": []})
+            entry["all_seconds"].append(round(secs, 2))
+            best = min(entry["all_seconds"])
+            entry.update(seconds=best, posts_per_s=round(files / best, 1), added=report.added,
+                         failed=report.failed, workers_used=report.workers)
+            print(f"  import, {label:<15} {files:,} files in {secs:6.1f} s = {files / secs:7.0f} posts/s "
+                  f"(added {report.added:,}, failed {report.failed})")
+            if w == workers and run == runs - 1:
+                lib_par = lib
+            else:
+                lib.close()
     base = out["single process"]["posts_per_s"]
     out["speedup"] = round(out[f"{workers} workers"]["posts_per_s"] / base, 2)
     out["cpu_scaling"] = round(cpu_scaling(workers), 2)
+    print(f"  best runs: {base:,.0f} posts/s single process, {out[kinds[1][0]]['posts_per_s']:,.0f} posts/s "
+          f"with {workers} workers")
     print(f"  speed-up with {workers} workers: x{out['speedup']} (pure-Python work on this machine: "
           f"x{out['cpu_scaling']} with {workers} processes)")
 
@@ -249,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--million", action="store_true", help="search on 1,000,000 articles")
     ap.add_argument("--templates", type=int, default=3000, help="parsed posts copied into the search library")
     ap.add_argument("--workers", type=int, default=imp.default_workers())
+    ap.add_argument("--import-runs", type=int, default=1, help="repeat each import, keep the best (noisy machines)")
     ap.add_argument("--repeat", type=int, default=30, help="timed runs per query (after one cold run)")
     ap.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp folder)")
     ap.add_argument("--search-library", type=Path, default=None,
@@ -269,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "sqlite": sqlite3.sqlite_version, "platform": platform.platform()},
         "args": {"posts": args.posts, "search_articles": target, "workers": args.workers,
-                 "repeat": args.repeat},
+                 "repeat": args.repeat, "import_runs": args.import_runs},
     }
     print(f"work folder: {work}  ({os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version})")
     try:
@@ -280,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {args.posts:,} posts in {time.perf_counter() - t0:.1f} s")
         if not args.skip_import:
             print("(a, b) import and re-scan")
-            results["import"] = bench_import(archive, work, args.workers)
+            results["import"] = bench_import(archive, work, args.workers, args.import_runs)
         if not args.skip_search:
             print(f"(c) search on {target:,} articles" + ("" if args.million else
                   " (the default; --million for 1,000,000)"))
