@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QTableView,
+    QTabWidget,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -52,11 +52,11 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_TITLE, __version__
-from reader.core.importer import ImportReport
 from reader.core import folders, secindex
+from reader.core.importer import ImportReport
 from reader.core.library import Library, LibraryError
-from reader.core.store import copy_library_folder
 from reader.core.securities import QUOTE_URL
+from reader.core.store import copy_library_folder
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.dialogs import ImportReportDialog, ShortcutsDialog, TagEditor
 from reader.ui.jobs import ImportJob, QueryRunner

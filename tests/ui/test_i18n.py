@@ -8,6 +8,7 @@ The extraction is static (``ast``, no Qt): it collects the string literals passe
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -71,10 +72,8 @@ def _module_tables(trees: dict[Path, ast.Module]) -> dict[str, object]:
                 targets, value = [stmt.target], stmt.value
             for target in targets:
                 if isinstance(target, ast.Name) and isinstance(value, (ast.List, ast.Tuple)):
-                    try:
+                    with contextlib.suppress(ValueError):
                         tables[target.id] = ast.literal_eval(value)
-                    except ValueError:
-                        pass
     return tables
 
 
