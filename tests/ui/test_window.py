@@ -112,12 +112,12 @@ def test_star_and_tags_persist_across_a_restart(qtbot, library_path, tmp_path):
 def test_search_box_filters_the_list(qtbot, library_path, tmp_path):
     w = make_window(qtbot, library_path, tmp_path)
     with qtbot.waitSignal(w.listUpdated, timeout=10000):
-        w.set_search("降准")
+        w.set_search("央行")
     got = set(w.model.ids())
     truth = set()
     for aid in w.library.query_ids(""):
         a = w.library.article(aid)
-        if "降准" in normalize(a.title + "\n" + a.text):
+        if "央行" in normalize(a.title + "\n" + a.text):
             truth.add(aid)
     assert got == truth and truth
     # opening from a search highlights the terms
@@ -143,7 +143,7 @@ def test_import_can_be_cancelled_and_leaves_the_library_consistent(qtbot, tmp_pa
     big = tmp_path / "big"
     big.mkdir()
     files = sorted(corpus_dir.glob("*.md"))
-    for i in range(15):
+    for i in range(max(15, 3000 // len(files))):
         for f in files:
             shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
     path = tmp_path / "lib"
