@@ -118,25 +118,9 @@ class ArticleDetail:
     read_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "key": self.key,
-            "title": self.title,
-            "published": self.published.isoformat(),
-            "categories": self.categories,
-            "tags": self.tags,
-            "source": self.source,
-            "url": self.url,
-            "summary": self.summary,
-            "securities": [s.to_dict() for s in self.securities],
-            "html": self.html,
-            "text": self.text,
-            "warnings": self.warnings,
-            "error": None,
-            "bookmarked": self.bookmarked,
-            "read": self.read,
-            "user_tags": self.user_tags,
-        }
+        """The ``parse --json`` keys (one definition, in ``Article.to_json``) plus the reader's data."""
+        return {**Article.to_json(self), "bookmarked": self.bookmarked, "read": self.read,  # type: ignore[arg-type]
+                "user_tags": self.user_tags}
 
 
 @dataclass
