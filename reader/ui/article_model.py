@@ -55,6 +55,19 @@ class ArticleTableModel(QAbstractTableModel):
         self._blocks.clear()
         self.endResetModel()
 
+    def extend_to(self, ids: Sequence[int]) -> bool:
+        """Grow the list to ``ids`` when the rows shown are its beginning (rows are appended, so
+        the selection and scroll position stay); False when ``ids`` does not start with them."""
+        n = len(self._ids)
+        if len(ids) < n or list(ids[:n]) != self._ids:
+            return False
+        if len(ids) > n:
+            self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
+            self._ids.extend(ids[n:])
+            self._pos = None
+            self.endInsertRows()
+        return True
+
     def ids(self) -> list[int]:
         return self._ids
 

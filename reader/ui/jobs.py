@@ -52,7 +52,11 @@ class ImportJob(QThread):
             self.library.db.close()  # this thread's connection
 
 
+FIRST_PAGE = 400  # rows the list shows before the whole result is known
+
+
 class _QuerySignals(QObject):
+    first = Signal(int, object)  # generation, the first FIRST_PAGE ids
     done = Signal(int, object, str)  # generation, ids, error
 
 
@@ -65,6 +69,13 @@ class _QueryTask(QRunnable):
 
     def run(self) -> None:
         try:
+            # the first screenfuls come back in milliseconds even when a filter matches most of a
+            # million articles; the whole id list (hundreds of ms then) follows and extends it
+            page = self.library.query_ids(self.query, sort=self.sort, descending=self.desc, limit=FIRST_PAGE)
+            if len(page) < FIRST_PAGE:
+                self.signals.done.emit(self.generation, page, "")
+                return
+            self.signals.first.emit(self.generation, page)
             ids = self.library.query_ids(self.query, sort=self.sort, descending=self.desc)
             self.signals.done.emit(self.generation, ids, "")
         except Exception as exc:
@@ -74,6 +85,7 @@ class _QueryTask(QRunnable):
 class QueryRunner(QObject):
     """Runs list queries on a worker thread; only the newest request's result is delivered."""
 
+    firstPageReady = Signal(object, str)  # the first ids of a large result, query
     resultReady = Signal(object, str)  # ids, query
     queryFailed = Signal(str, str)  # message, query
 
@@ -84,6 +96,7 @@ class QueryRunner(QObject):
         self.pool.setExpiryTimeout(-1)
         self.signals = _QuerySignals()
         self.signals.done.connect(self._done)
+        self.signals.first.connect(self._first)
         self.generation = 0
         self._queries: dict[int, str] = {}
         self.library: Library | None = None
@@ -95,6 +108,10 @@ class QueryRunner(QObject):
         self._queries = {self.generation: query}
         self.pool.start(_QueryTask(self.library, self.generation, query, sort, desc, self.signals))
         return self.generation
+
+    def _first(self, generation: int, ids: Any) -> None:
+        if generation == self.generation:
+            self.firstPageReady.emit(ids, self._queries.get(generation, ""))
 
     def _done(self, generation: int, ids: Any, error: str) -> None:
         if generation != self.generation:

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QByteArray,
     QFileSystemWatcher,
     QItemSelectionModel,
+    QModelIndex,
     QSettings,
     Qt,
     QTimer,
@@ -113,7 +114,8 @@ class FindBar(QFrame):
 
 
 class MainWindow(QMainWindow):
-    listUpdated = Signal()
+    listUpdated = Signal()  # the list holds the whole result of the current query
+    listShown = Signal()  # the list shows (at least the first rows of) the current query
     articleShown = Signal(int)
     importFinished = Signal(object)
 
@@ -136,10 +138,12 @@ class MainWindow(QMainWindow):
         self.last_report: ImportReport | None = None
         self.mark_read_delay_ms = int(self.settings.value("reader/markReadDelayMs", 1500))
         self._opened_from_search = ""
+        self._partial = False  # the list shows only the first page of a large result
 
         self.model = ArticleTableModel(None, self)
         self.runner = QueryRunner(self)
         self.runner.resultReady.connect(self._on_ids)
+        self.runner.firstPageReady.connect(self._on_first_page)
         self.runner.queryFailed.connect(self._on_query_failed)
         self.model.sortRequested.connect(lambda *_: self.refresh_list())
 
@@ -565,21 +569,37 @@ class MainWindow(QMainWindow):
         """Re-run the current query off the GUI thread; the list updates when it returns."""
         self.runner.request(self.compose_query(), self.model.sort_field, self.model.sort_desc)
 
+    def _on_first_page(self, ids: list[int], query: str) -> None:
+        """A large result's first rows: shown at once, the rest of the list follows."""
+        self._show_ids(ids, partial=True)
+        self.listShown.emit()
+
     def _on_ids(self, ids: list[int], query: str) -> None:
-        first_load = self.model.rowCount() == 0 and self.current_id is None
+        self._show_ids(ids, partial=False)
+        self.listShown.emit()
+        self.listUpdated.emit()
+
+    def _show_ids(self, ids: list[int], *, partial: bool) -> None:
+        extended = not partial and self._partial and self.model.extend_to(ids)
+        self._partial = partial
+        first_load = not extended and self.model.rowCount() == 0 and self.current_id is None
         keep = self.current_id
-        self.model.set_ids(ids)
-        self.count_label.setText(self.tr("%n article(s)", "", len(ids)))
-        self._update_filter_bar(len(ids))
+        if not extended:
+            self.model.set_ids(ids)
+        if partial:
+            self.count_label.setText(self.tr("Counting articles…"))
+        else:
+            self.count_label.setText(self.tr("%n article(s)", "", len(ids)))
+            self._update_filter_bar(len(ids))
+        sel = self.table.selectionModel()
         if keep is not None:
             row = self.model.row_of(keep)
-            if row >= 0:
-                self.table.selectionModel().blockSignals(True)
+            if row >= 0 and not sel.isRowSelected(row, QModelIndex()):
+                sel.blockSignals(True)
                 self.table.selectRow(row)
-                self.table.selectionModel().blockSignals(False)
+                sel.blockSignals(False)
         elif first_load and ids and not self.search_text:
             self.select_row(0)  # open the newest article rather than an empty page
-        self.listUpdated.emit()
 
     def _on_query_failed(self, message: str, query: str) -> None:
         self.statusBar().showMessage(self.tr("Search: %1").replace("%1", message), 6000)

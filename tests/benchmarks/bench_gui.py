@@ -5,7 +5,8 @@
 Figures (each printed with the baseline's and the ratio, and written as JSON):
 
 * start to first painted window (a fresh process per run: import, open, query, paint);
-* list reset for a new filter (All, Unread, a category, a security, a search), median;
+* list reset for a new filter (All, Unread, a category, a security, a search), median: until its
+  first rows are painted, and until the whole id list is in the model;
 * scrolling: jumping to the end, and 200 page steps spread over the whole list (per-step paint);
 * opening an article (median of 60);
 * resident memory after scrolling through the whole list.
@@ -59,7 +60,7 @@ w.table.viewport().installEventFilter(probe)
 def listed():
     probe.listed = True
     w.table.viewport().update()
-w.listUpdated.connect(listed)
+w.listShown.connect(listed)
 w.set_library(Library.open(sys.argv[1]))
 w.show()
 app.exec()
@@ -103,7 +104,17 @@ def measure_window(library: Path) -> dict[str, Any]:
     w.show()
 
     def wait_list(action) -> float:
+        """Seconds until the new list's first rows are painted; the time until the whole id list
+        is in the model is kept in ``complete``."""
         loop = QEventLoop()
+        shown: list[float] = []
+
+        def on_shown() -> None:
+            if not shown:
+                w.table.viewport().repaint()
+                shown.append(time.perf_counter() - t0)
+
+        w.listShown.connect(on_shown)
         w.listUpdated.connect(loop.quit)
         t0 = time.perf_counter()
         action()
@@ -111,10 +122,12 @@ def measure_window(library: Path) -> dict[str, Any]:
         loop.exec()
         app.processEvents()
         w.table.viewport().repaint()
-        dt = time.perf_counter() - t0
+        complete.append(time.perf_counter() - t0)
         w.listUpdated.disconnect(loop.quit)
-        return dt
+        w.listShown.disconnect(on_shown)
+        return shown[0] if shown else complete[-1]
 
+    complete: list[float] = []
     wait_list(lambda: w.set_library(lib))
     n = w.model.rowCount()
     top = lib.securities(limit=1)
@@ -125,11 +138,13 @@ def measure_window(library: Path) -> dict[str, Any]:
         "category": f"cat:{cats[0][0]}" if cats else "cat:emnews", "security": f"sec:{sec}",
     }
     resets = {}
+    full: dict[str, list[float]] = {}
     for name, q in list(filters.items()) * 3:
         def choose(q: str = q) -> None:
             w.base_query = q
             w.refresh_list()
         resets.setdefault(name, []).append(wait_list(choose))
+        full.setdefault(name, []).append(complete[-1])
     def choose_all() -> None:
         w.base_query = ""
         w.refresh_list()
@@ -166,6 +181,8 @@ def measure_window(library: Path) -> dict[str, Any]:
         "articles": n,
         "list_reset_ms": {k: round(v * 1000, 1) for k, v in reset_med.items()},
         "list_reset_max_ms": round(max(reset_med.values()) * 1000, 1),
+        "list_complete_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in full.items()},
+        "list_complete_max_ms": round(max(statistics.median(v) for v in full.values()) * 1000, 1),
         "search_reset_ms": round(statistics.median(search) * 1000, 1),
         "scroll_to_end_ms": round(to_end * 1000, 1),
         "scroll_step_median_ms": round(statistics.median(steps) * 1000, 2),
@@ -217,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"window: {g['articles']:,} articles vs baseline {b['articles']:,} (same process code, same run)")
     rows = [
         ("start to first painted window (s)", "startup_to_first_paint_s", 1.5),
-        ("new filter's list, slowest filter (ms)", "list_reset_max_ms", 150),
+        ("new filter's list shown, slowest filter (ms)", "list_reset_max_ms", 150),
+        ("new filter's whole id list in (ms)", "list_complete_max_ms", None),
         ("search as you type, list reset (ms)", "search_reset_ms", 150),
         ("scroll to the end (ms)", "scroll_to_end_ms", None),
         ("scroll step, median (ms)", "scroll_step_median_ms", 16),
@@ -230,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, key, target in rows:
         ratio = g[key] / b[key] if b[key] else float("nan")
         print(f"{label:<42}{g[key]:>12}{b[key]:>12}{ratio:>9.2f}{(str(target) if target else '-'):>9}")
-    print("per filter (ms):", json.dumps(g["list_reset_ms"], ensure_ascii=False))
+    print("per filter, shown (ms):", json.dumps(g["list_reset_ms"], ensure_ascii=False))
+    print("per filter, complete (ms):", json.dumps(g["list_complete_ms"], ensure_ascii=False))
     out = args.out or work / "bench_gui.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"wrote {out}")

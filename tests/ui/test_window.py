@@ -224,3 +224,33 @@ def test_first_run_opens_the_sample_archive_in_its_own_library(qtbot, tmp_path):
         assert w.model.rowCount() == lib.stats()["articles"]
     finally:
         lib.close()
+
+
+def test_large_result_shows_its_first_page_then_extends_in_place(qtbot, library_path: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """A filter matching many articles lists its first rows at once and appends the rest: the
+    reader's selection survives the extension and the final list equals the library's answer."""
+    from reader.ui import jobs
+
+    monkeypatch.setattr(jobs, "FIRST_PAGE", 5)
+    w = make_window(qtbot, library_path, tmp_path)
+    expected = w.library.query_ids("")
+    assert len(expected) > 5
+    shown: list[int] = []
+    w.listShown.connect(lambda: shown.append(w.model.rowCount()))
+    inserted: list[tuple[int, int]] = []
+    w.model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    w.open_article(expected[2])  # the reader is reading the third article
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.refresh_list()
+    assert shown == [5, len(expected)]
+    assert inserted == [(5, len(expected) - 1)]  # appended, not reset
+    assert w.model.ids() == expected
+    assert w.table.selectionModel().isRowSelected(2, w.table.rootIndex())
+    assert w.count_label.text().startswith(str(len(expected)))
+
+    # a result that does not start with the rows shown replaces them
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.model.sort(w.model.COL_TIME, Qt.SortOrder.AscendingOrder)
+    assert w.model.ids() == w.library.query_ids("", descending=False) != expected
+    close_window(w)
