@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([230, 500, 550])
+        self.splitter.setSizes([300, 480, 560])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
@@ -627,10 +627,10 @@ class MainWindow(QMainWindow):
             self.filter_bar.hide()
 
     def filter_day(self, day: Any) -> None:
-        """Narrow the security's articles to one day (a click on the timeline)."""
+        """Narrow the security's articles to the day (or week) of a timeline bar."""
         import datetime as dt
 
-        nxt = day + dt.timedelta(days=1)
+        nxt = day + dt.timedelta(days=self.timeline.bucket_days)
         self.day_filter = f"after:{day.isoformat()} before:{nxt.isoformat()}"
         self.refresh_list()
 

@@ -78,7 +78,17 @@ class Sidebar(QTreeWidget):
         self._entry(self, self.tr("This week"), f"after:{week_start.isoformat()}", None, "week")
         watch = lib.watchlist()
         if watch:
-            self._entry(self, self.tr("Watchlist"), "is:watched", None, "watchlist")
+            # the count beside the watchlist and each watched security is its unread news
+            item = self._entry(self, self.tr("Watchlist"), "is:watched", lib.count("is:watched is:unread"),
+                               "watchlist")
+            item.setToolTip(0, self.tr("News of every watched security; the number counts unread articles"))
+            for secid in watch:
+                info = lib.security(secid)
+                label = f"{info.name or info.code}  {info.symbol}" if info else secid
+                child = self._entry(item, label, f"sec:{secid}", lib.count(f"sec:{secid} is:unread"),
+                                    "watched", secid)
+                child.setToolTip(0, self.tr("%1 articles").replace("%1", str(info.articles if info else 0)))
+            item.setExpanded(True)
         saved = lib.saved_searches()
         if saved:
             sec = self._section(self.tr("SAVED SEARCHES"))

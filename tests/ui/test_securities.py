@@ -79,3 +79,41 @@ def test_watchlist_view_lists_exactly_the_watched_securities_articles(qtbot, win
     with Library.open(tmp_path / "other") as other:
         other.import_user_data(out)
         assert sorted(other.watchlist()) == sorted(watched)
+
+
+def test_watchlist_entry_counts_unread_news_of_each_watched_security(qtbot, window, corpus_dir):
+    truth = _truth(corpus_dir)
+    watched = ["106.NIO", "1.600160"]
+    for s in watched:
+        window.set_watched(s, True)
+    item = window.sidebar.item_for("watchlist")
+    assert item.childCount() == 2
+    assert int(item.text(1)) == len(truth["106.NIO"] | truth["1.600160"])  # nothing read yet
+    # reading one watched article lowers the counts
+    lib = window.library
+    first = lib.query_ids("sec:1.600160")[0]
+    lib.set_read([first], True)
+    window.refresh_sidebar()
+    item = window.sidebar.item_for("watchlist")
+    assert int(item.text(1)) == len(truth["106.NIO"] | truth["1.600160"]) - 1
+    counts = sorted(int(item.child(i).text(1)) for i in range(item.childCount()))
+    assert counts == sorted([len(truth["106.NIO"]) - (first in lib.query_ids("sec:106.NIO")),
+                             len(truth["1.600160"]) - 1])
+
+
+def test_panel_starts_most_mentioned_first_and_timeline_groups_long_spans_by_week(qtbot, window):
+    import datetime as dt
+
+    panel = window.securities_panel
+    col = [int(panel.table.item(r, 2).text()) for r in range(panel.table.rowCount())]
+    assert col == sorted(col, reverse=True)
+    tl = window.timeline
+    tl.resize(300, 64)
+    start = dt.date(2021, 1, 1)
+    counts = [(start + dt.timedelta(days=i), i % 3) for i in range(400)]
+    tl.set_counts(counts)
+    assert tl.bucket_days == 7
+    assert sum(c for _, c in tl.buckets) == sum(c for _, c in counts)
+    assert tl.buckets[0] == (start, sum(c for _, c in counts[:7]))
+    tl.set_counts(counts[:20])
+    assert tl.bucket_days == 1 and tl.buckets == counts[:20]
