@@ -12,7 +12,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,9 @@ from reader.core.securities import MARKETS, Security, display_symbol, parse_seci
 from reader.core.store import (
     DB_NAME,
     SCHEMA_VERSION,
+    LibraryDiskFull,
     LibraryError,
+    LibraryReadOnly,
     backup_file,
     compress,
     decompress,
@@ -43,7 +46,7 @@ from reader.core.store import (
 )
 from reader.core.textindex import TOKENIZER_VERSION, index_columns
 
-__all__ = ["Library", "LibraryError", "QueryError", "ArticleRow", "ArticleDetail", "SearchHit",
+__all__ = ["Library", "LibraryError", "LibraryDiskFull", "LibraryReadOnly", "QueryError", "ArticleRow", "ArticleDetail", "SearchHit",
            "SecurityInfo", "default_library_path"]
 
 ENV_VAR = "FINEWS_READER_LIBRARY"
@@ -72,7 +75,40 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def _aware(epoch: int, offset_min: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(minutes=offset_min)))
+    try:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(minutes=offset_min)))
+    except (OverflowError, OSError, ValueError):  # a date outside 1..9999 stored by an older version
+        return (dt.datetime.min if epoch < 0 else dt.datetime.max).replace(tzinfo=dt.UTC)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what lies behind it: peewee wraps sqlite3's error (in ``args[0]`` and
+    ``__context__``), and a failed rollback after a failed write hides the write's error."""
+    todo: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while todo and len(seen) < 20:
+        e = todo.pop(0)
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [c for c in (e.__cause__, e.__context__, *e.args[:1]) if isinstance(c, BaseException)]
+
+
+def _write_error(exc: BaseException, db_file: Path) -> LibraryError | None:
+    """The error for the user when a write failed for want of space or of write access."""
+    for e in _causes(exc):
+        name = str(getattr(e, "sqlite_errorname", "") or "")
+        msg = str(e).lower()
+        if name == "SQLITE_FULL" or "database or disk is full" in msg:
+            return LibraryDiskFull(f"Cannot write to the library {db_file}: the disk is full. "
+                                   "Free some space and try again; the unfinished change was not saved.")
+        if name == "SQLITE_IOERR_WRITE":
+            return LibraryDiskFull(f"Cannot write to the library {db_file}: writing failed; the disk may be "
+                                   "full or failing. The unfinished change was not saved.")
+        if name.startswith("SQLITE_READONLY") or "readonly database" in msg:
+            return LibraryReadOnly(f"The library {db_file} is read-only: the change was not saved.")
+    return None
 
 
 @dataclass
@@ -224,6 +260,23 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``) under the write lock.  When SQLite
+        cannot write for want of space or of write access, it is rolled back and
+        :class:`LibraryDiskFull` or :class:`LibraryReadOnly` says so."""
+        with self._write_lock:
+            try:
+                with self.db.atomic("IMMEDIATE"):
+                    yield
+            except LibraryError:
+                raise
+            except Exception as exc:
+                error = _write_error(exc, self.db_file)
+                if error is None:
+                    raise
+                raise error from exc
+
     def _sql(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if self.db.is_closed():
             self.db.connect(reuse_if_open=True)
@@ -240,7 +293,7 @@ class Library:
 
     def rebuild_index(self) -> None:
         """Re-create the full-text index from the stored texts (after a tokenizer change)."""
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             self._sql("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
             last = -1
             while True:  # in slices by id: a large library's texts never all sit in memory
@@ -332,7 +385,7 @@ class Library:
 
     def optimize(self) -> None:
         """Merge the full-text index into a single segment (after large imports)."""
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             self._sql("INSERT INTO article_fts(article_fts) VALUES ('optimize')")
 
     def _store_batch(
@@ -341,7 +394,7 @@ class Library:
         info: dict[str, imp.FileInfo],
         report: imp.ImportReport,
     ) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for path, art, error in batch:
                 fi = info.get(path)
                 size = fi.size if fi else 0
@@ -662,7 +715,7 @@ class Library:
 
     def _update_many(self, sql: str, head: Sequence[Any], ids: Iterable[int]) -> None:
         id_list = list(ids)
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for chunk in _chunks(id_list):
                 marks = ",".join("?" * len(chunk))
                 self._sql(sql.format(marks=marks), [*head, *chunk])
@@ -698,7 +751,7 @@ class Library:
     def add_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
         id_list = list(ids)
         names = [t for t in (self.clean_tag(x) for x in tags) if t]
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for name in names:
                 tid = self._tag_id(name, True)
                 for aid in id_list:
@@ -709,7 +762,7 @@ class Library:
 
     def remove_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
         id_list = list(ids)
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for name in tags:
                 tid = self._tag_id(self.clean_tag(name), False)
                 if tid is None:
@@ -725,7 +778,7 @@ class Library:
         new = self.clean_tag(new)
         if not new:
             raise ValueError("a tag needs a name")
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             old_id = self._tag_id(old, False)
             if old_id is None:
                 raise KeyError(old)
@@ -741,7 +794,7 @@ class Library:
                 self._sql("DELETE FROM user_tag WHERE id = ?", (old_id,))
 
     def delete_tag(self, name: str) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             tid = self._tag_id(name, False)
             if tid is not None:
                 self._sql("DELETE FROM article_user_tag WHERE tag_id = ?", (tid,))
@@ -785,14 +838,14 @@ class Library:
         return [(r[0], r[1]) for r in self._sql("SELECT name, query FROM saved_search ORDER BY name")]
 
     def save_search(self, name: str, query: str) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             self._sql(
                 "INSERT OR REPLACE INTO saved_search(name, query, created_at) VALUES (?, ?, ?)",
                 (name.strip(), query, _now()),
             )
 
     def delete_saved_search(self, name: str) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             self._sql("DELETE FROM saved_search WHERE name = ?", (name,))
 
     # --- securities and the watchlist ----------------------------------------------------------
@@ -845,12 +898,12 @@ class Library:
         return self._security_info(r) if r else None
 
     def watch(self, secids: Iterable[str]) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for s in secids:
                 self._sql("INSERT OR IGNORE INTO watch(secid, added_at) VALUES (?, ?)", (s, _now()))
 
     def unwatch(self, secids: Iterable[str]) -> None:
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for s in secids:
                 self._sql("DELETE FROM watch WHERE secid = ?", (s,))
 
@@ -920,7 +973,7 @@ class Library:
         if not isinstance(data, dict) or data.get("format") != USER_DATA_FORMAT:
             raise LibraryError(f"{path} is not a Finews Reader user-data file")
         n = 0
-        with self._write_lock, self.db.atomic("IMMEDIATE"):
+        with self._writing():
             for t in data.get("tags", []):
                 if isinstance(t, dict) and isinstance(t.get("name"), str) and self.clean_tag(t["name"]):
                     at = t.get("created_at")

@@ -40,6 +40,14 @@ class LibraryError(Exception):
     """The library cannot be opened or written; the message says why, for the user."""
 
 
+class LibraryDiskFull(LibraryError):
+    """A write failed because the disk (or the file-size limit) is full; nothing half-written."""
+
+
+class LibraryReadOnly(LibraryError):
+    """The library's file cannot be written (read-only file, folder or medium)."""
+
+
 def compress(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 

@@ -5,8 +5,8 @@
 * Read-only: tests run as root in CI, where file permissions bind nothing, so the library's
   connection is made read-only at the store layer (``PRAGMA query_only`` / ``?mode=ro``).
 
-Where the library does not yet turn these SQLite errors into :class:`LibraryError`, the tests
-are strict xfails: they describe the behaviour wanted.
+The library turns these SQLite errors into :class:`LibraryError` (``LibraryDiskFull``,
+``LibraryReadOnly``) with a one-line message; the command line prints it and exits non-zero.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import reader.core.store as store
 from reader import cli
 from reader.core.library import Library, LibraryError
 
-NEEDS_CLEAR_ERRORS = "needs clear disk-full/read-only errors in Library"
 DISK_FULL_RE = re.compile(r"(?i)\b(disk|storage|space|drive)\b[^\n]{0,60}\bfull\b|\bno (free )?space\b|out of (disk )?space")
 READ_ONLY_RE = re.compile(r"(?i)read[- ]only|cannot be (written|changed)|not writable")
 
@@ -119,7 +118,6 @@ def test_disk_full_during_a_cli_import_loses_nothing(tmp_path: Path, library_wit
     check_library_intact(folder, before)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_CLEAR_ERRORS)
 def test_disk_full_cli_import_says_so_in_one_line(tmp_path: Path, library_with_user_data: Path) -> None:
     folder = library_with_user_data
     before = user_state(folder)
@@ -157,7 +155,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_CLEAR_ERRORS)
 def test_disk_full_raises_a_library_error(tmp_path: Path, library_with_user_data: Path) -> None:
     folder = library_with_user_data
     before = user_state(folder)
@@ -268,7 +265,6 @@ def _outcome(call: Callable[[], object]) -> str:
     return "no error: the write was silently lost or went through"
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_CLEAR_ERRORS)
 def test_writing_a_read_only_library_raises_a_clear_library_error(read_only: Path, tmp_path: Path) -> None:
     before = user_state(read_only)
     wrong = {}
@@ -282,7 +278,6 @@ def test_writing_a_read_only_library_raises_a_clear_library_error(read_only: Pat
     assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_CLEAR_ERRORS)
 def test_the_cli_reports_a_read_only_library_cleanly(read_only: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     with Library.open(read_only) as lib:
