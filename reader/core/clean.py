@@ -63,6 +63,14 @@ _QUOTE_HOST_RE = re.compile(r"^(?:https?:)?//quote\.eastmoney\.com/", re.I)
 # Tags kept when markup is too deep for the tree pass: none of them can nest in itself.
 _FLAT_TAGS = {"p", "br", "a", "img"}
 _FLAT_ATTRIBUTES = {"a": {"href", "title", "class", "data-code"}, "img": {"src", "alt", "title"}}
+# Tags the flattening pass hands to nh3: the flat ones and those dropped with their content.
+# <dialog> nests, and nh3 (html5ever) takes time quadratic in the depth of nesting blocks.
+_FLAT_KEEP = _FLAT_TAGS | DROP_WITH_CONTENT - {"dialog"}
+_TAG_START_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^<>]*>)?")
+# A cell spanning more columns or rows than this is cut down to it (the viewer lays out and
+# allocates every spanned column).
+MAX_SPAN = 50
+_TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "caption")
 _local = threading.local()
 
 
@@ -125,11 +133,21 @@ def _safe_url(value: str, *, image: bool = False) -> str | None:
     return v
 
 
+def _span(value: str) -> str | None:
+    try:
+        n = int(value.strip())
+    except ValueError:
+        return None
+    return str(min(n, MAX_SPAN)) if n > 1 else None
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
         return _safe_url(value)
     if attr == "src":
         return _safe_url(value, image=True)
+    if attr in ("colspan", "rowspan"):
+        return _span(value)
     return value
 
 
@@ -366,6 +384,23 @@ def _remove_empty_blocks(root: lxml.html.HtmlElement) -> None:
             _drop(el)
 
 
+def _flatten_nested_tables(root: lxml.html.HtmlElement) -> None:
+    """A table inside a table keeps its words, not its structure: a row becomes a line, a cell
+    a run of words (the viewer lays out nested tables in time exponential in their depth)."""
+    for table in reversed(_elements(root, "table")):  # the innermost first
+        if table.getparent() is None or next(table.iterancestors("table"), None) is None:
+            continue
+        for cell in _elements(table, "td", "th"):
+            cell.tail = " " + (cell.tail or "")
+            _unwrap(cell)
+        for part in _elements(table, *_TABLE_PARTS):
+            if part.tag in ("tr", "caption") and part.find(".//p") is None:
+                part.tag = "p"  # a paragraph in a paragraph would break into empty ones
+            else:
+                _unwrap(part)
+        _unwrap(table)
+
+
 def _summary_from(text: str, limit: int = 160) -> str:
     first = next((line for line in text.split("\n") if line.strip()), "")
     return first if len(first) <= limit else first[: limit - 1] + "…"
@@ -416,10 +451,19 @@ def _parse(fragment: str, *, huge: bool = False) -> tuple[lxml.html.HtmlElement 
     return root, ""
 
 
+def _keep_flat_tag(m: re.Match[str]) -> str:
+    if m.group(2).lower() in _FLAT_KEEP:
+        return m.group(0)
+    return "" if m.group(3) else "&lt;" + m.group(0)[1:]  # an unfinished tag is text
+
+
 def _flatten(fragment: str) -> str:
-    """Markup the tree pass cannot take, reduced to paragraphs, breaks, links and images."""
+    """Markup the tree pass cannot take, reduced to paragraphs, breaks, links and images.
+
+    The tags that would go anyway are removed first, in one linear pass: given thousands of
+    nested blocks, nh3 would take time quadratic in their depth."""
     return nh3.clean(
-        fragment,
+        _TAG_START_RE.sub(_keep_flat_tag, fragment),
         tags=_FLAT_TAGS,
         clean_content_tags=DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
         attributes={k: set(v) for k, v in _FLAT_ATTRIBUTES.items()},
@@ -452,6 +496,7 @@ def clean(rendered: str) -> CleanResult:
         digest = _take_digest(root)
         for center in _elements(root, "center", "font"):
             _unwrap(center)
+        _flatten_nested_tables(root)
         _remove_empty_blocks(root)
         inner = htmlmod.escape(root.text or "") + "".join(
             lxml.html.tostring(child, encoding="unicode") for child in root

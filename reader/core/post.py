@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -31,6 +32,11 @@ from reader.core.securities import Security
 DEFAULT_TZ = "Asia/Shanghai"
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_FRONT_MATTER = 64 * 1024
+# Front matter nested deeper than this is refused: PyYAML's C composer recurses once per level
+# and takes the process down (SIGSEGV) at some tens of thousands.
+MAX_YAML_DEPTH = 100
+# Nodes a YAML document may hold once its aliases are expanded (an alias bomb holds billions).
+MAX_YAML_NODES = 100_000
 
 _DATE_RE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -50,6 +56,8 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac
 _WS_RE = re.compile(r"\s+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'\-][A-Za-z0-9]+)*")
+# An original-article URL: absolute http(s), a host right after the slashes.
+_ABSOLUTE_HTTP_RE = re.compile(r"^https?://[^/\\\s?#@]", re.I)
 
 
 class PostError(Exception):
@@ -116,13 +124,52 @@ class _TomlHandler(BaseHandler):  # type: ignore[misc]
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _check_yaml(text: str) -> None:
+    """Refuse YAML nested too deeply for the composer, or whose aliases expand too far
+    (ValueError).  Reads the parser's events only: the parser keeps its own stack, so any
+    nesting is safe to read, and nothing is expanded."""
+    open_sizes: list[int] = []  # expanded node counts of the collections still open
+    open_anchors: list[str | None] = []
+    anchored: dict[str, int] = {}
+    total = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_sizes) >= MAX_YAML_DEPTH:
+                raise ValueError("front matter nested too deeply")
+            open_sizes.append(1)
+            open_anchors.append(event.anchor)
+            total += 1
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = open_sizes.pop(), open_anchors.pop()
+            if anchor is not None:
+                anchored[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            total += 1
+            if event.anchor is not None:
+                anchored[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = anchored.get(event.anchor or "", 1)
+            total += size
+        else:
+            continue
+        if open_sizes:
+            open_sizes[-1] += size
+        if total > MAX_YAML_NODES:
+            raise ValueError("front matter expands YAML aliases too far (possible alias bomb)")
+
+
+def _load_yaml(text: str) -> Any:
+    _check_yaml(text)
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
 class _YamlHandler(YAMLHandler):  # type: ignore[misc]
     def load(self, fm: str, **kwargs: object) -> Any:
         if len(fm) > MAX_FRONT_MATTER:
             raise ValueError(f"front matter larger than {MAX_FRONT_MATTER // 1024} KB")
-        if fm.count("*") > 50 and fm.count("&") > 5:
-            raise ValueError("front matter uses YAML aliases heavily (possible alias bomb)")
-        return yaml.load(fm, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+        return _load_yaml(fm)
 
 
 _HANDLERS = [_YamlHandler(), _TomlHandler(), JSONHandler()]
@@ -255,17 +302,36 @@ def archive_timezone(directory: str) -> str | None:
         cfg = candidate / "_config.yml"
         try:
             if cfg.is_file() and cfg.stat().st_size < 1_000_000:
-                data = yaml.load(cfg.read_text(encoding="utf-8", errors="replace"), Loader=_YAML_LOADER)
+                data = _load_yaml(cfg.read_text(encoding="utf-8", errors="replace"))
                 if isinstance(data, dict) and isinstance(data.get("timezone"), str):
                     return str(data["timezone"])
                 return None
-        except (OSError, yaml.YAMLError):
+        except (OSError, ValueError, yaml.YAMLError):
             return None
     return None
 
 
+def _representable(d: dt.datetime) -> dt.datetime | None:
+    """``d``, or None when its instant falls outside the years 1..9999 in UTC (or in local
+    time at a whole-minute offset): the library could not turn it back into a datetime."""
+    try:
+        offset = d.utcoffset() or dt.timedelta()
+        minutes = dt.timezone(dt.timedelta(minutes=offset // dt.timedelta(minutes=1)))
+        d.astimezone(dt.UTC)
+        d.astimezone(minutes)
+    except (OverflowError, ValueError):
+        return None
+    return d
+
+
 def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
-    """Front-matter date (string, date or datetime) -> aware datetime, or None."""
+    """Front-matter date (string, date or datetime) -> aware datetime, or None (also for a
+    date the library cannot hold: outside the years 1..9999 once in UTC)."""
+    d = _parse_date(value, tz)
+    return None if d is None else _representable(d)
+
+
+def _parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
@@ -311,7 +377,7 @@ def _date_from_name(path: Path, tz: dt.tzinfo) -> dt.datetime | None:
     m = _NAME_DATE_RE.search("/" + path.name)
     if m:
         try:
-            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz)
+            return _representable(dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz))
         except ValueError:
             return None
     idm = re.search(r"(?:^|[-_])(?:NW)?(20\d{2})(\d{2})(\d{2})\d{4,}$", path.stem, re.I)
@@ -355,11 +421,28 @@ def _fallback_title(body: str, summary: str, path: Path) -> tuple[str, str]:
 
 
 def count_words(text: str) -> tuple[int, int]:
-    """(words, characters): each CJK character counts as a word, as do Latin words and numbers."""
-    cjk = len(_CJK_RE.findall(text))
-    latin = len(_LATIN_WORD_RE.findall(text))
+    """(words, characters): each CJK character counts as a word, as do Latin words and numbers.
+    Counted without a list of the matches (a dense post has millions of them)."""
+    cjk = sum(1 for _ in _CJK_RE.finditer(text))
+    latin = sum(1 for _ in _LATIN_WORD_RE.finditer(text))
     chars = sum(1 for c in text if not c.isspace())
     return cjk + latin, chars
+
+
+def absolute_http_url(value: Any) -> str:
+    """``value`` when it is an absolute http(s) URL naming a host, else ""."""
+    if not isinstance(value, str):
+        return ""
+    v = value.strip()
+    if not _ABSOLUTE_HTTP_RE.match(v) or _WS_RE.search(v) or _CONTROL_RE.search(v):
+        return ""
+    try:
+        parts = urlsplit(v)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return parts.scheme.lower() + v[len(parts.scheme):]
 
 
 def parse_bytes(
@@ -394,14 +477,20 @@ def parse_bytes(
 
     published = parse_date(meta.get("date"), tz)
     if published is None:
-        if meta.get("date") not in (None, ""):
-            warnings.append(f"date {str(meta.get('date'))[:40]!r} is not a date")
+        value = meta.get("date")
+        if isinstance(value, str | int | float | dt.date) and value != "":
+            # a date the library cannot hold is refused like a malformed one
+            warnings.append(f"date {str(value)[:40]!r} is not a date")
+        elif value is not None:
+            # a collection is never formatted: through aliases it may be huge
+            warnings.append(f"date is a {type(value).__name__}, not a date")
         published = _date_from_name(path, tz)
         if published is not None:
             warnings.append("no usable date; taken from the file name")
         else:
             try:
-                published = dt.datetime.fromtimestamp(mtime if mtime is not None else 0.0, tz)
+                published = (_representable(dt.datetime.fromtimestamp(mtime if mtime is not None else 0.0, tz))
+                             or dt.datetime.fromtimestamp(0.0, tz))
             except (OverflowError, OSError, ValueError):
                 published = dt.datetime.fromtimestamp(0.0, tz)
             warnings.append("no usable date; taken from the file's modification time")
@@ -415,7 +504,7 @@ def parse_bytes(
         categories=_as_list(meta.get("categories", meta.get("category"))),
         tags=_as_list(meta.get("tags")),
         source=cleaned.source or (str(meta["source"]) if isinstance(meta.get("source"), str) else ""),
-        url=cleaned.url or (str(meta["url"]) if isinstance(meta.get("url"), str) and str(meta["url"]).startswith("http") else ""),
+        url=absolute_http_url(cleaned.url) or absolute_http_url(meta.get("url")),
         summary=cleaned.summary,
         securities=cleaned.securities,
         html=cleaned.html,

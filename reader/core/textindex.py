@@ -37,6 +37,7 @@ _CJK = (
     "\U00020000-\U0003ffff"
 )
 _SEGMENT_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
+_CJK_CHAR_RE = re.compile(f"[{_CJK}]")
 
 
 # Full-width ASCII and the ideographic space: their NFKC forms, applied by str.translate first
@@ -63,14 +64,15 @@ def _bigrams(run: str) -> list[str]:
     return list(map(str.__add__, run[:-1], run[1:]))
 
 
-def _bi_tokens(norm: str, runs: list[str]) -> list[str]:
-    bi: list[str] = []
-    add = bi.append
+def _bi_tokens(norm: str, out: list[str]) -> None:
+    """Append the ``bi`` tokens of normalised text to ``out``, a few thousand to a string: a
+    huge post never holds its tokens as millions of small objects at once."""
+    batch: list[str] = []
+    add = batch.append
     pair = str.__add__
     for m in _SEGMENT_RE.finditer(norm):
         seg = m.group()
         if m.lastgroup == "cjk":
-            runs.append(seg)
             # in slices, so that a huge post never holds all its bigrams as objects at once
             for i in range(0, len(seg) - 1, 4096):
                 part = seg[i:i + 4097]
@@ -78,7 +80,15 @@ def _bi_tokens(norm: str, runs: list[str]) -> list[str]:
             add(SEP)
         else:
             add(seg)
-    return bi
+        if len(batch) >= 4096:
+            out.append(" ".join(batch))
+            batch.clear()
+    if batch:
+        out.append(" ".join(batch))
+
+
+def _cjk_chars(norm: str) -> set[str]:
+    return {c for c in set(norm) if _CJK_CHAR_RE.match(c)}
 
 
 def index_columns(title: str, text: str) -> tuple[str, str]:
@@ -87,11 +97,15 @@ def index_columns(title: str, text: str) -> tuple[str, str]:
     The title's tokens and the text's are kept apart by ``FIELD_SEP``, so that no phrase runs
     from the end of the title into the start of the text.
     """
-    runs: list[str] = []
-    bi = _bi_tokens(normalize(title), runs)
+    bi: list[str] = []
+    norm = normalize(title)
+    uni = _cjk_chars(norm)
+    _bi_tokens(norm, bi)
     bi.append(FIELD_SEP)
-    bi += _bi_tokens(normalize(text), runs)
-    return " ".join(sorted(set("".join(runs)))), " ".join(bi)
+    norm = normalize(text)
+    uni |= _cjk_chars(norm)
+    _bi_tokens(norm, bi)
+    return " ".join(sorted(uni)), " ".join(bi)
 
 
 def _quote(token: str) -> str:
