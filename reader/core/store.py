@@ -32,7 +32,7 @@ from peewee import (
 
 from reader.core.textindex import TOKENIZER_VERSION
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "library.sqlite3"
 
 
@@ -121,12 +121,16 @@ class Security(BaseModel):
     name = TextField(default="")
     names = TextField(default="")  # every name seen, one per line
     name_published = IntegerField(default=0)  # when the current name was last written
+    articles = IntegerField(default=0)  # these three are kept by triggers on article_security
+    first_seen = IntegerField(null=True)
+    last_seen = IntegerField(null=True)
 
 
 class ArticleSecurity(BaseModel):
     article = ForeignKeyField(Article, on_delete="CASCADE")
     security = ForeignKeyField(Security)
     position = IntegerField()
+    published = IntegerField(default=0)  # the article's, kept equal by a trigger
 
     class Meta:
         primary_key = CompositeKey("article", "security")
@@ -266,7 +270,49 @@ _MIGRATION_2 = """
         CREATE TABLE watch (secid TEXT PRIMARY KEY, added_at INTEGER NOT NULL);
 """
 
-MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2}
+# 3: per-security totals kept by triggers, so that listing tens of thousands of securities with
+#    their article counts and first/last mention never aggregates millions of links; each link
+#    carries its article's time, so a security's timeline is read from one index
+_MIGRATION_3 = """
+        ALTER TABLE article_security ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+        UPDATE article_security SET published =
+            coalesce((SELECT a.published FROM article a WHERE a.id = article_security.article_id), 0);
+        CREATE INDEX article_security_timeline ON article_security(security_id, published);
+        ALTER TABLE security ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE security ADD COLUMN first_seen INTEGER;
+        ALTER TABLE security ADD COLUMN last_seen INTEGER;
+        UPDATE security SET
+            articles = (SELECT count(*) FROM article_security s WHERE s.security_id = security.id),
+            first_seen = (SELECT min(s.published) FROM article_security s WHERE s.security_id = security.id),
+            last_seen = (SELECT max(s.published) FROM article_security s WHERE s.security_id = security.id);
+        CREATE INDEX security_by_articles ON security(articles);
+        CREATE TRIGGER article_security_added AFTER INSERT ON article_security BEGIN
+            UPDATE security SET articles = articles + 1,
+                first_seen = CASE WHEN first_seen IS NULL OR NEW.published < first_seen
+                                  THEN NEW.published ELSE first_seen END,
+                last_seen = CASE WHEN last_seen IS NULL OR NEW.published > last_seen
+                                 THEN NEW.published ELSE last_seen END
+            WHERE id = NEW.security_id;
+        END;
+        CREATE TRIGGER article_security_removed AFTER DELETE ON article_security BEGIN
+            UPDATE security SET articles = articles - 1,
+                first_seen = (SELECT min(published) FROM article_security WHERE security_id = OLD.security_id),
+                last_seen = (SELECT max(published) FROM article_security WHERE security_id = OLD.security_id)
+            WHERE id = OLD.security_id;
+        END;
+        CREATE TRIGGER article_security_moved AFTER UPDATE OF published ON article_security BEGIN
+            UPDATE security SET
+                first_seen = (SELECT min(published) FROM article_security WHERE security_id = NEW.security_id),
+                last_seen = (SELECT max(published) FROM article_security WHERE security_id = NEW.security_id)
+            WHERE id = NEW.security_id;
+        END;
+        CREATE TRIGGER article_published_changed AFTER UPDATE OF published ON article
+        WHEN NEW.published != OLD.published BEGIN
+            UPDATE article_security SET published = NEW.published WHERE article_id = NEW.id;
+        END;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3}
 
 
 def _uri(db_file: Path, *, immutable: bool = False) -> str:

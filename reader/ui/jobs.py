@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import traceback
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,7 +77,7 @@ class _QueryTask(QRunnable):
                 self.signals.done.emit(self.generation, page, "")
                 return
             self.signals.first.emit(self.generation, page)
-            ids = self.library.query_ids(self.query, sort=self.sort, descending=self.desc)
+            ids = array("q", self.library.query_ids(self.query, sort=self.sort, descending=self.desc))
             self.signals.done.emit(self.generation, ids, "")
         except Exception as exc:
             self.signals.done.emit(self.generation, [], str(exc))

@@ -68,7 +68,7 @@ class Sidebar(QTreeWidget):
         if lib is None:
             self._suppress = False
             return
-        st = lib.stats()
+        st = lib.reading_counts()
         today = dt.datetime.now(lib.tz).date()
         week_start = today - dt.timedelta(days=today.weekday())
         self._entry(self, self.tr("All articles"), "", st["articles"], "all")

@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shutil
 import sqlite3
 import statistics
@@ -45,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 from reader.core import importer as imp  # noqa: E402
 from reader.core.library import Library  # noqa: E402
+from reader.core.securities import Security  # noqa: E402
 from reader.core.store import DB_NAME  # noqa: E402
 
 SEARCH_QUERIES: list[tuple[str, str]] = [
@@ -167,8 +169,24 @@ def bench_import(archive: Path, work: Path, workers: int, runs: int = 1) -> dict
     return out
 
 
+EXTRA_SECURITIES = 40000  # synthetic securities spread over the copies (Zipf-like)
+
+
+def _extra_securities(j: int) -> list[Security]:
+    """One or two of ``EXTRA_SECURITIES`` synthetic securities for copy ``j``, a few of them
+    common and most rare, so that a large library lists tens of thousands of securities as a
+    real archive of years does."""
+    rng = random.Random(j)
+    out = []
+    for _ in range(1 + (j % 2)):
+        r = int(EXTRA_SECURITIES ** rng.random())  # rank: 1 often, 40000 rarely
+        out.append(Security(r % 2, f"{800000 + r:06d}", f"样本{r:05d}"))
+    return out
+
+
 def build_search_library(folder: Path, archive: Path, target: int, sample: int, workers: int) -> dict[str, Any]:
-    """``target`` articles: copies (new key and date) of ``sample`` parsed generated posts."""
+    """``target`` articles: copies (new key and date) of ``sample`` parsed generated posts, each
+    also mentioning one or two of ``EXTRA_SECURITIES`` synthetic securities."""
     lib = Library.open(folder)
     have = int(lib._one("SELECT count(*) FROM article"))
     if have >= target:
@@ -190,6 +208,7 @@ def build_search_library(folder: Path, archive: Path, target: int, sample: int, 
                 t = templates[j % len(templates)]
                 lib._store_article(dataclasses.replace(
                     t, key=f"BENCH{j:09d}", published=start + step * j, path=f"/bench/{j}.md",
+                    securities=t.securities + _extra_securities(j),
                 ))
         i = min(target, i + chunk)
         if i % 100000 == 0 or i == target:

@@ -168,8 +168,10 @@ def test_folder_names_that_need_uri_escaping(tmp_path: Path, name: str) -> None:
     finally:
         lib.close()
     # and a migration backs up the right file
+    for f in folder.glob(DB_NAME + "*"):
+        f.unlink()
     con = sqlite3.connect(folder / DB_NAME)
-    con.executescript("DROP TABLE saved_search; DROP TABLE watch; PRAGMA user_version = 1;")
+    con.executescript(MIGRATIONS[1] + ";PRAGMA user_version = 1;")  # a first-release library
     con.close()
     lib = Library.open(folder)
     try:

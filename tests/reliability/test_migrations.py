@@ -203,3 +203,27 @@ def test_a_library_from_a_newer_version_is_refused_untouched(tmp_path: Path, cor
     assert code == cli.EXIT_ERROR
     assert [line for line in err.splitlines() if line.strip()] == [f"finews-reader: {info.value}"]
     assert _digest(folder) == before
+
+
+def _totals_from_links(lib: Library) -> dict[str, tuple[int, int | None, int | None]]:
+    return {r[0]: (r[1], r[2], r[3]) for r in lib._sql(
+        "SELECT sc.secid, count(s.article_id), min(a.published), max(a.published) FROM security sc "
+        "LEFT JOIN article_security s ON s.security_id = sc.id LEFT JOIN article a ON a.id = s.article_id "
+        "GROUP BY sc.id")}
+
+
+def _totals_kept(lib: Library) -> dict[str, tuple[int, int | None, int | None]]:
+    return {r[0]: (r[1], r[2], r[3]) for r in lib._sql(
+        "SELECT secid, articles, first_seen, last_seen FROM security")}
+
+
+@pytest.mark.parametrize("version", [v for v in OLD_VERSIONS if v < 3])
+def test_migration_fills_the_security_totals(tmp_path: Path, corpus_dir: Path, version: int) -> None:
+    """Libraries before version 3 had no per-security totals: the migration computes them from
+    the links, and from then on the triggers keep them."""
+    source = current_library(tmp_path / "current", corpus_dir)
+    build_old_library(tmp_path / "old", version, source)
+    with Library.open(tmp_path / "old") as lib:
+        kept = _totals_kept(lib)
+        assert kept == _totals_from_links(lib)
+        assert sum(n for n, _f, _l in kept.values()) == lib._one("SELECT count(*) FROM article_security") > 0
