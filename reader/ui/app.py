@@ -104,6 +104,14 @@ class ReaderApp(QApplication):
         self.setPalette(p)
 
 
+def user_message(exc: BaseException) -> tuple[str, bool]:
+    """(what to tell the reader, whether it is a bug). A library that cannot be written (disk
+    full, read-only folder, damaged file) is a situation to explain in one sentence, not a bug."""
+    if isinstance(exc, LibraryError):
+        return str(exc), False
+    return QApplication.translate("app", "Something went wrong. The details have been written to the log."), True
+
+
 def install_excepthook(log_dir: Path | None) -> None:
     """Bugs go to a log file in the library folder and to a dialog with the traceback."""
     if log_dir is not None:
@@ -117,13 +125,14 @@ def install_excepthook(log_dir: Path | None) -> None:
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("Unhandled error:\n%s", text)
-        sys.__excepthook__(exc_type, exc, tb)
+        message, is_bug = user_message(exc)
+        log.error("Unhandled error:\n%s", text) if is_bug else log.warning("%s", message)
+        if is_bug:
+            sys.__excepthook__(exc_type, exc, tb)
         if QApplication.instance() is not None and QGuiApplication.platformName() != "offscreen":
-            box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE,
-                              QApplication.translate("app", "Something went wrong. The details "
-                                                            "have been written to the log."))
-            box.setDetailedText(text)
+            box = QMessageBox(QMessageBox.Icon.Critical if is_bug else QMessageBox.Icon.Warning, APP_TITLE, message)
+            if is_bug:
+                box.setDetailedText(text)
             box.exec()
 
     sys.excepthook = hook

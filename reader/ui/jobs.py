@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from reader.core.importer import ImportProgress, ImportReport
-from reader.core.library import Library
+from reader.core.library import Library, LibraryError
 
 
 class ImportJob(QThread):
@@ -47,6 +47,8 @@ class ImportJob(QThread):
                 self.paths, progress=self._progress, cancel=self.cancel_event, workers=self.workers
             )
             self.finishedReport.emit(self.report)
+        except LibraryError as exc:  # disk full, read-only: one sentence says it all
+            self.failed.emit(str(exc))
         except Exception as exc:  # reported to the user, never silently lost
             self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")
         finally:

@@ -303,3 +303,29 @@ def test_the_cli_reports_a_read_only_library_cleanly(read_only: Path, tmp_path: 
             wrong[name] = {"exit": code, "stderr": err[-300:]}
     assert user_state(read_only) == before
     assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
+
+
+def test_the_window_tells_the_reader_in_one_sentence(read_only: Path, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """In the window a write to a read-only library surfaces as the library's own sentence (a
+    warning, not a bug report with a traceback), and nothing changes."""
+    from PySide6.QtCore import QSettings
+
+    from reader.ui.app import user_message
+    from reader.ui.main_window import MainWindow
+
+    before = user_state(read_only)
+    lib = Library.open(read_only)
+    w = MainWindow(None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.set_library(lib)
+    w.select_row(0)
+    with pytest.raises(LibraryError) as caught:
+        w.toggle_bookmark()
+    message, is_bug = user_message(caught.value)
+    assert not is_bug and READ_ONLY_RE.search(message) and "\n" not in message.strip()
+    _generic, bug = user_message(RuntimeError("a real bug"))
+    assert bug
+    w.close()
+    lib.close()
+    assert user_state(read_only) == before
