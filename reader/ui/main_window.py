@@ -552,9 +552,13 @@ class MainWindow(QMainWindow):
             old.close()
         return True
 
-    def refresh_sidebar(self) -> None:
-        self.sidebar.populate(self.library)
-        self.securities_panel.set_library(self.library)
+    def refresh_sidebar(self, *, archive_changed: bool = True) -> None:
+        """Rebuild the sidebar (and the Securities panel). After the reader's own changes
+        (``archive_changed=False``) categories, sources and securities cannot have changed: their
+        counts are kept, and only the reading counts, tags, saved searches and watchlist are read."""
+        self.sidebar.populate(self.library, reuse_archive_counts=not archive_changed)
+        if archive_changed:
+            self.securities_panel.set_library(self.library)
 
     def compose_query(self) -> str:
         parts = [self.base_query]
@@ -638,7 +642,8 @@ class MainWindow(QMainWindow):
         if self.library is None:
             return
         (self.library.watch if on else self.library.unwatch)([secid])
-        self.refresh_sidebar()
+        self.refresh_sidebar(archive_changed=False)
+        self.securities_panel.refresh()  # its watched marks
 
     def open_quote_page(self, secid: str) -> None:
         self.open_link(QUrl(QUOTE_URL.format(secid=secid)))
@@ -697,12 +702,12 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, self.tr("Save search"), self.tr("Name:"), text=self.search_text or query)
         if ok and name.strip():
             self.library.save_search(name.strip(), query)
-            self.refresh_sidebar()
+            self.refresh_sidebar(archive_changed=False)
 
     def delete_saved_search(self, name: str) -> None:
         if self.library is not None:
             self.library.delete_saved_search(name)
-            self.refresh_sidebar()
+            self.refresh_sidebar(archive_changed=False)
 
     # --- selection and reading ------------------------------------------------------------------
 
@@ -868,7 +873,7 @@ class MainWindow(QMainWindow):
 
     def _after_user_change(self, ids: list[int], refresh_viewer: bool = True) -> None:
         self.model.refresh_rows(ids)
-        self.refresh_sidebar()
+        self.refresh_sidebar(archive_changed=False)
         if refresh_viewer and self.current_id in ids and self.library is not None:
             art = self.library.article(self.current_id)
             if art is not None:

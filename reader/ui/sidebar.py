@@ -39,6 +39,7 @@ class Sidebar(QTreeWidget):
         self.itemSelectionChanged.connect(self._chosen)
         self.current_query = ""
         self._suppress = False
+        self._archive: tuple[Library, list[tuple[str, int]], dict[str, str], list[tuple[str, int]]] | None = None
 
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title, ""])
@@ -60,8 +61,10 @@ class Sidebar(QTreeWidget):
         item.setForeground(1, self.palette().placeholderText())
         return item
 
-    def populate(self, lib: Library | None) -> None:
-        """Rebuild from the library, keeping the current choice selected."""
+    def populate(self, lib: Library | None, *, reuse_archive_counts: bool = False) -> None:
+        """Rebuild from the library, keeping the current choice selected. With
+        ``reuse_archive_counts`` the categories and sources (which only an import changes, and
+        which take a while to count at a million articles) are taken from the last rebuild."""
         self._suppress = True
         keep = self.current_query
         self.clear()
@@ -99,14 +102,14 @@ class Sidebar(QTreeWidget):
             sec = self._section(self.tr("MY TAGS"))
             for name, n in tags:
                 self._entry(sec, "#" + name, f"tag:{quote(name)}", n, "tag", name)
-        cats = lib.categories()
+        if not reuse_archive_counts or self._archive is None or self._archive[0] is not lib:
+            self._archive = (lib, lib.categories(), lib.category_titles(), lib.sources())
+        _lib, cats, titles, sources = self._archive
         if cats:
             sec = self._section(self.tr("CATEGORIES"))
-            titles = lib.category_titles()
             for name, n in cats:
                 item = self._entry(sec, titles.get(name, name), f"cat:{quote(name)}", n, "category", name)
                 item.setToolTip(0, name)
-        sources = lib.sources()
         if sources:
             sec = self._section(self.tr("SOURCES"))
             for name, n in sources[:40]:

@@ -254,3 +254,32 @@ def test_large_result_shows_its_first_page_then_extends_in_place(qtbot, library_
         w.model.sort(w.model.COL_TIME, Qt.SortOrder.AscendingOrder)
     assert w.model.ids() == w.library.query_ids("", descending=False) != expected
     close_window(w)
+
+
+def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, library_path: Path, tmp_path: Path) -> None:
+    """Marking read (or bookmarking) refreshes the reading counts at once; categories and sources,
+    which only an import can change, are not counted again (at a million articles that takes
+    a noticeable moment)."""
+    w = make_window(qtbot, library_path, tmp_path)
+    lib = w.library
+    calls: list[str] = []
+    for name in ("categories", "sources", "securities"):
+        original = getattr(lib, name)
+
+        def counting(*a, _name=name, _original=original, **k):  # type: ignore[no-untyped-def]
+            calls.append(_name)
+            return _original(*a, **k)
+
+        setattr(lib, name, counting)
+    w.select_row(0)
+    aid = w.current_id
+    if lib.rows([aid])[aid].read:
+        w.toggle_read()
+    unread_before = lib.count("is:unread")
+    w.toggle_read()
+    assert lib.rows([aid])[aid].read
+    assert int(w.sidebar.item_for("unread").text(1)) == lib.count("is:unread") == unread_before - 1
+    assert calls == []
+    w.refresh_sidebar()  # after an import: everything is counted again
+    assert {"categories", "sources", "securities"} <= set(calls)
+    close_window(w)
