@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -582,6 +583,17 @@ class Library:
     def query_ids(self, query: str = "", *, sort: str = "published", descending: bool = True,
                   limit: int | None = None) -> list[int]:
         """Ids of the articles matching ``query`` (the search language), newest first by default."""
+        return [r[0] for r in self._ids_cursor(query, sort, descending, limit)]
+
+    def query_id_array(self, query: str = "", *, sort: str = "published", descending: bool = True,
+                       limit: int | None = None) -> array:
+        """``query_ids`` as a typed array, filled row by row: a million ids cost 8 MB and never
+        exist as a million Python objects at once (which would leave ~100 MB behind)."""
+        out = array("q")
+        out.extend(r[0] for r in self._ids_cursor(query, sort, descending, limit))
+        return out
+
+    def _ids_cursor(self, query: str, sort: str, descending: bool, limit: int | None) -> Iterable[Sequence[Any]]:
         cq = self.compile(query)
         if cq.impossible:
             return []
@@ -589,7 +601,7 @@ class Library:
         col = self._ORDERS.get(sort, "a.sort_key")
         order = f"{col} {direction}" if col == "a.sort_key" else f"{col} {direction}, a.sort_key DESC"
         sql, params = cq.sql(order=order, limit=limit, drive=self._plan(cq, page=limit is not None))
-        return [r[0] for r in self._sql(sql, params)]
+        return self._sql(sql, params)
 
     def count(self, query: str = "") -> int:
         cq = self.compile(query)

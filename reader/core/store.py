@@ -426,7 +426,7 @@ def open_database(db_file: Path) -> SqliteDatabase:
             "busy_timeout": 60000,
             "cache_size": -32000,
             "temp_store": "memory",
-            "mmap_size": 256 * 1024 * 1024,
+            "mmap_size": 0,  # measured: no faster at a million articles, and it only adds resident pages
             # a big import's write-ahead log is cut back after each checkpoint, not kept at its peak
             "journal_size_limit": 64 * 1024 * 1024,
         },

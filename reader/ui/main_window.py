@@ -60,7 +60,7 @@ from reader.core.securities import QUOTE_URL
 from reader.core.store import copy_library_folder
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.dialogs import ImportReportDialog, ShortcutsDialog, TagEditor
-from reader.ui.jobs import ImportJob, QueryRunner
+from reader.ui.jobs import ImportJob, QueryRunner, release_freed_memory
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
 from reader.ui.settings_dialog import SettingsDialog
 from reader.ui.sidebar import Sidebar
@@ -446,13 +446,13 @@ class MainWindow(QMainWindow):
             self.import_job.wait(30000)
         self._mark_current_read()
         self.save_settings()
-        self.runner.wait()
+        self.runner.release()
         super().closeEvent(event)
 
     # --- library -----------------------------------------------------------------------------
 
     def set_library(self, library: Library | None, *, demo: bool = False) -> None:
-        self.runner.wait()
+        self.runner.release()  # the worker lets go of the library being replaced
         self.library = library
         self.demo = demo
         self.runner.library = library
@@ -576,10 +576,13 @@ class MainWindow(QMainWindow):
     def _on_first_page(self, ids: list[int], query: str) -> None:
         """A large result's first rows: shown at once, the rest of the list follows."""
         self._show_ids(ids, partial=True)
+        QTimer.singleShot(0, release_freed_memory)
         self.listShown.emit()
 
     def _on_ids(self, ids: list[int], query: str) -> None:
         self._show_ids(ids, partial=False)
+        # the previous list and the query's own copy are freed once this slot returns
+        QTimer.singleShot(0, release_freed_memory)
         self.listShown.emit()
         self.listUpdated.emit()
 
