@@ -874,6 +874,12 @@ class Library:
 
     def securities(self, *, limit: int | None = None, filter_text: str = "",
                    order: str = "articles") -> list[SecurityInfo]:
+        return [self._security_info(r) for r in self.security_rows(limit=limit, filter_text=filter_text, order=order)]
+
+    def security_rows(self, *, limit: int | None = None, filter_text: str = "",
+                      order: str = "articles") -> list[tuple[Any, ...]]:
+        """``securities`` as plain rows (id, secid, market, code, name, names, articles,
+        first_seen, last_seen as epoch seconds, watched): tens of thousands in a few ms."""
         cond = ""
         params: list[Any] = []
         if filter_text.strip():
@@ -893,7 +899,7 @@ class Library:
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [self._security_info(r) for r in self._sql(sql, params)]
+        return [tuple(r) for r in self._sql(sql, params)]
 
     def _security_info(self, r: Sequence[Any]) -> SecurityInfo:
         tz = self.tz

@@ -5,27 +5,149 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QMenu,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.core.library import Library, SecurityInfo
+from reader.core.securities import MARKETS, display_symbol
 
 SecidRole = Qt.ItemDataRole.UserRole + 20
 
+ModelIndex = QModelIndex | QPersistentModelIndex
 
-class _NumberItem(QTableWidgetItem):
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        return int(self.data(Qt.ItemDataRole.UserRole) or 0) < int(other.data(Qt.ItemDataRole.UserRole) or 0)
+
+class SecuritiesModel(QAbstractTableModel):
+    """Every security of the library as plain rows (``Library.security_rows``): tens of thousands
+    cost a list of tuples; display strings are made only for the rows on screen, filtering and
+    sorting are list operations."""
+
+    WATCHED = QColor("#e0a800")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = [QCoreApplication.translate("SecuritiesPanel", "Security"),
+                        QCoreApplication.translate("SecuritiesPanel", "Symbol"),
+                        QCoreApplication.translate("SecuritiesPanel", "Articles"),
+                        QCoreApplication.translate("SecuritiesPanel", "Latest")]
+        self.all_rows: list[tuple[Any, ...]] = []
+        self.rows: list[tuple[Any, ...]] = []
+        self.filter_text = ""
+        self.sort_column, self.sort_order = 2, Qt.SortOrder.DescendingOrder
+
+    def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        self.beginResetModel()
+        self.all_rows = rows
+        self.rows = self._filtered()
+        self._sort_rows()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self.filter_text = text.strip().lower()
+        self.rows = self._filtered()
+        self._sort_rows()
+        self.endResetModel()
+
+    def _filtered(self) -> list[tuple[Any, ...]]:
+        """Rows whose secid, code, symbol, name or former names contain the text, or whose code
+        the text contains (``0.600519`` finds 600519), as ``Library.securities`` filters."""
+        f = self.filter_text
+        if not f:
+            return list(self.all_rows)
+        out = []
+        for r in self.all_rows:
+            code = r[3].lower()
+            if (f in r[1].lower() or f in code or f in r[4].lower() or f in r[5].lower() or code in f
+                    or f in display_symbol(r[2], r[3]).lower()):
+                out.append(r)
+        return out
+
+    def _sort_rows(self) -> None:
+        keys = {
+            0: lambda r: (r[4] or r[3]).lower(),
+            1: lambda r: display_symbol(r[2], r[3]),
+            2: lambda r: (r[6], r[8] or 0),
+            3: lambda r: (r[8] or 0, r[6]),
+        }
+        self.rows.sort(key=keys[self.sort_column], reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self._sort_rows()
+        self.layoutChanged.emit()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == 3:
+            return QCoreApplication.translate("SecuritiesPanel", "Most recent mention")
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == SecidRole:
+            return r[1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return ("● " if r[9] else "") + (r[4] or r[3])
+            if col == 1:
+                return display_symbol(r[2], r[3])
+            if col == 2:
+                return str(r[6])
+            if col == 3:
+                return self._day(r[8])[2:]  # yy-mm-dd keeps the column narrow
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and r[9]:
+            return self.WATCHED
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 3:
+                return self._day(r[8])
+            exchange = MARKETS.get(r[2], (f"Market {r[2]}", ""))[0]
+            tip = f"{r[4]}  {display_symbol(r[2], r[3])}  {exchange}\n" + QCoreApplication.translate(
+                "SecuritiesPanel", "%1 articles").replace("%1", str(r[6]))
+            names = [n for n in (r[5] or "").split("\n") if n]
+            if len(names) > 1:
+                tip += "\n" + " / ".join(names)
+            if r[9]:
+                tip += "\n" + QCoreApplication.translate("SecuritiesPanel", "In your watchlist")
+            return tip
+        return None
+
+    @staticmethod
+    def _day(epoch: int | None) -> str:
+        return dt.datetime.fromtimestamp(epoch).date().isoformat() if epoch else ""
 
 
 class SecuritiesPanel(QWidget):
@@ -43,80 +165,60 @@ class SecuritiesPanel(QWidget):
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText(self.tr("Filter: 贵州, 600519, 0.600519…"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.refresh)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Security"), self.tr("Symbol"), self.tr("Articles"),
-                                              self.tr("Latest")])
-        self.table.horizontalHeaderItem(3).setToolTip(self.tr("Most recent mention"))
+        self.filter.textChanged.connect(self._filter_changed)
+        self.model = SecuritiesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # most-mentioned first
-        self.table.itemActivated.connect(self._activated)
-        self.table.itemClicked.connect(self._activated)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fm = self.fontMetrics()
+        for col, sample in ((1, "600519.SH "), (2, " 99999 "), (3, "22-11-25 ")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 12)
+        self.table.activated.connect(self._activated)
+        self.table.clicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         lay.addWidget(self.filter)
         lay.addWidget(self.table, 1)
         self.library: Library | None = None
-        self.infos: list[SecurityInfo] = []
+
+    @property
+    def infos(self) -> list[SecurityInfo]:
+        """The securities listed, in their order."""
+        lib = self.library
+        return [lib._security_info(r) for r in self.model.rows] if lib is not None else []
 
     def set_library(self, lib: Library | None) -> None:
         self.library = lib
         self.refresh()
 
     def refresh(self) -> None:
-        self.infos = self.library.securities(filter_text=self.filter.text(), limit=2000) if self.library else []
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(self.infos))
-        for row, info in enumerate(self.infos):
-            name = QTableWidgetItem(("● " if info.watched else "") + (info.name or info.code))
-            if info.watched:
-                name.setForeground(QColor("#e0a800"))
-            name.setData(SecidRole, info.secid)
-            tip = f"{info.name}  {info.symbol}  {info.exchange}\n" + self.tr("%1 articles").replace(
-                "%1", str(info.articles))
-            if len(info.names) > 1:
-                tip += "\n" + " / ".join(info.names)
-            if info.watched:
-                tip += "\n" + self.tr("In your watchlist")
-            name.setToolTip(tip)
-            sym = QTableWidgetItem(info.symbol)
-            sym.setData(SecidRole, info.secid)
-            n = _NumberItem(str(info.articles))
-            n.setData(Qt.ItemDataRole.UserRole, info.articles)
-            n.setData(SecidRole, info.secid)
-            n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, sym)
-            self.table.setItem(row, 2, n)
-            last = info.last_seen.date().isoformat() if info.last_seen else ""
-            latest = QTableWidgetItem(last[2:])  # yy-mm-dd keeps the column narrow
-            latest.setData(Qt.ItemDataRole.UserRole, last)
-            latest.setData(SecidRole, info.secid)
-            latest.setToolTip(last)
-            self.table.setItem(row, 3, latest)
-        self.table.setSortingEnabled(True)
+        self.model.set_rows(self.library.security_rows() if self.library is not None else [])
 
-    def _activated(self, item: QTableWidgetItem) -> None:
-        secid = item.data(SecidRole)
+    def _filter_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+
+    def _activated(self, index: QModelIndex) -> None:
+        secid = self.model.data(index, SecidRole)
         if secid:
             self.securityChosen.emit(secid)
 
     def _menu(self, pos: Any) -> None:
-        item = self.table.itemAt(pos)
-        if item is None or self.library is None:
+        index = self.table.indexAt(pos)
+        if not index.isValid() or self.library is None:
             return
-        secid = item.data(SecidRole)
+        secid = self.model.data(index, SecidRole)
         watched = secid in self.library.watchlist()
         menu = QMenu(self)
         menu.addAction(self.tr("Show all news"), lambda: self.securityChosen.emit(secid))

@@ -72,6 +72,10 @@ ROWS = [  # label, key, target
     ("new filter's list shown, slowest filter (ms)", "list_reset_max_ms", 150),
     ("new filter's whole id list in (ms)", "list_complete_max_ms", None),
     ("search as you type, list reset (ms)", "search_reset_ms", 150),
+    ("Securities panel: fill it (ms)", "securities_panel_open_ms", 100),
+    ("Securities panel: a filter keystroke (ms)", "securities_filter_keystroke_median_ms", 100),
+    ("Securities panel: slowest keystroke (ms)", "securities_filter_keystroke_max_ms", None),
+    ("choose a security: list + timeline (ms)", "choose_security_ms", 150),
     ("scroll to the end (ms)", "scroll_to_end_ms", None),
     ("scroll step, median (ms)", "scroll_step_median_ms", 16),
     ("scroll step, worst (ms)", "scroll_step_max_ms", None),
@@ -172,6 +176,27 @@ def measure_window(library: Path) -> dict[str, Any]:
     search = [wait_list(lambda q=q: w.set_search(q)) for q in ("科技", "降准", "贵州茅台", "")]
     reset_med = {k: statistics.median(v) for k, v in resets.items()}
 
+    # the Securities panel: filling it, and typing filters into it (each keystroke re-lists)
+    panel = w.securities_panel
+    w.left_tabs.setCurrentWidget(panel)
+    panel_open = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        panel.refresh()
+        panel.table.viewport().repaint()
+        panel_open.append(time.perf_counter() - t0)
+    panel_filter = []
+    for text in ("6", "60", "600", "6005", "60051", "600519", "", "贵", "贵州", "", "0.6", "0.60", ""):
+        t0 = time.perf_counter()
+        panel.filter.setText(text)  # refreshes the panel synchronously
+        panel.table.viewport().repaint()
+        panel_filter.append(time.perf_counter() - t0)
+    securities_listed = lib.stats()["securities"]
+    # choosing the most-mentioned security: its list, timeline header and co-mentions
+    chosen = [wait_list(lambda: w.show_security(sec)) for _ in range(3)]
+    w.left_tabs.setCurrentIndex(0)
+    wait_list(choose_all)
+
     # scrolling: to the end, then 200 page steps spread over the list
     bar = w.table.verticalScrollBar()
     t0 = time.perf_counter()
@@ -203,6 +228,11 @@ def measure_window(library: Path) -> dict[str, Any]:
         "list_complete_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in full.items()},
         "list_complete_max_ms": round(max(statistics.median(v) for v in full.values()) * 1000, 1),
         "search_reset_ms": round(statistics.median(search) * 1000, 1),
+        "securities": securities_listed,
+        "securities_panel_open_ms": round(statistics.median(panel_open) * 1000, 1),
+        "securities_filter_keystroke_median_ms": round(statistics.median(panel_filter) * 1000, 1),
+        "securities_filter_keystroke_max_ms": round(max(panel_filter) * 1000, 1),
+        "choose_security_ms": round(statistics.median(chosen) * 1000, 1),
         "scroll_to_end_ms": round(to_end * 1000, 1),
         "scroll_step_median_ms": round(statistics.median(steps) * 1000, 2),
         "scroll_step_max_ms": round(max(steps) * 1000, 2),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from reader.core import secindex
 from reader.core.library import Library
@@ -105,7 +105,8 @@ def test_panel_starts_most_mentioned_first_and_timeline_groups_long_spans_by_wee
     import datetime as dt
 
     panel = window.securities_panel
-    col = [int(panel.table.item(r, 2).text()) for r in range(panel.table.rowCount())]
+    m = panel.model
+    col = [int(m.data(m.index(r, 2))) for r in range(m.rowCount())]
     assert col == sorted(col, reverse=True)
     tl = window.timeline
     tl.resize(300, 64)
@@ -117,3 +118,24 @@ def test_panel_starts_most_mentioned_first_and_timeline_groups_long_spans_by_wee
     assert tl.buckets[0] == (start, sum(c for _, c in counts[:7]))
     tl.set_counts(counts[:20])
     assert tl.bucket_days == 1 and tl.buckets == counts[:20]
+
+
+def test_panel_filter_finds_what_the_library_finds(window) -> None:
+    """Typing in the panel filters in memory; it finds exactly what ``Library.securities`` finds
+    for the same text (and ``.SH`` finds Shanghai symbols, which only the panel shows)."""
+    panel = window.securities_panel
+    lib = window.library
+    for text in ("巨化", "600", "600160.SH", "1.600160", "0.600160", "nio", "6", ""):
+        panel.filter.setText(text)
+        assert {i.secid for i in panel.infos} == {i.secid for i in lib.securities(filter_text=text)}, text
+    panel.filter.setText(".sh")
+    assert panel.infos and all(i.symbol.endswith(".SH") for i in panel.infos)
+    panel.filter.setText("")
+    # sorting by name, then by latest mention, reorders the same rows
+    before = {i.secid for i in panel.infos}
+    panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    names = [(i.name or i.code).lower() for i in panel.infos]
+    assert names == sorted(names) and {i.secid for i in panel.infos} == before
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    latest = [i.last_seen for i in panel.infos]
+    assert latest == sorted(latest, reverse=True)

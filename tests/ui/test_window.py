@@ -263,7 +263,7 @@ def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, librar
     w = make_window(qtbot, library_path, tmp_path)
     lib = w.library
     calls: list[str] = []
-    for name in ("categories", "sources", "securities"):
+    for name in ("categories", "sources", "security_rows"):
         original = getattr(lib, name)
 
         def counting(*a, _name=name, _original=original, **k):  # type: ignore[no-untyped-def]
@@ -281,5 +281,5 @@ def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, librar
     assert int(w.sidebar.item_for("unread").text(1)) == lib.count("is:unread") == unread_before - 1
     assert calls == []
     w.refresh_sidebar()  # after an import: everything is counted again
-    assert {"categories", "sources", "securities"} <= set(calls)
+    assert {"categories", "sources", "security_rows"} <= set(calls)
     close_window(w)
