@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([260, 540, 480])
+        self.splitter.setSizes([300, 520, 460])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)

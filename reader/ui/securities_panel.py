@@ -183,8 +183,8 @@ class SecuritiesPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         fm = self.fontMetrics()
-        for col, sample in ((1, "600519.SH "), (2, " 99999 "), (3, "22-11-25 ")):
-            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 12)
+        for col, sample in ((1, "600519.SH"), (2, "99999"), (3, "22-11-25")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 10)
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
