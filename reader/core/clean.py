@@ -274,7 +274,7 @@ def _remove_adverts(root: lxml.html.HtmlElement) -> None:
         if _HIDDEN_STYLE_RE.search(el.get("style") or "") or el.get("hidden") is not None:
             _drop(el)
     # Promo paragraphs first, while their advert links are still there to recognise them.
-    for p in _elements(root, "p", "div"):
+    for p in _PROMO_CANDIDATES(root):  # only blocks whose text has a word every promo has
         if p.getparent() is None:
             continue
         t = _text(p)
@@ -305,9 +305,17 @@ def _enclosing_block(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return node
 
 
+# Candidates found by libxml2 in one pass, in document order: the text tests below still decide.
+_PROMO_CANDIDATES = lxml.etree.XPath(
+    './/*[self::p or self::div][contains(., "开户") or contains(., "炒股") or contains(., "点击")]')
+_SOURCE_CANDIDATES = lxml.etree.XPath(
+    './/*[self::p or self::div or self::span]'
+    '[contains(., "文章来源") or contains(concat(" ", normalize-space(@class), " "), " em_media ")]')
+
+
 def _take_source(root: lxml.html.HtmlElement) -> str:
     source = ""
-    for p in _elements(root, "p", "div", "span"):
+    for p in _SOURCE_CANDIDATES(root):
         if p.getparent() is None:
             continue
         t = _text(p)
