@@ -183,8 +183,10 @@ class SecuritiesPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         fm = self.fontMetrics()
-        for col, sample in ((1, "600519.SH"), (2, "99999"), (3, "22-11-25")):
-            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 10)
+        for col in (1, 2, 3):
+            sample = ("600519.SH", "99999", "22-11-25")[col - 1]
+            header = fm.horizontalAdvance(self.model.headers[col]) + 18  # the sort arrow too
+            self.table.setColumnWidth(col, max(fm.horizontalAdvance(sample) + 10, header))
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -237,18 +239,19 @@ class TimelineWidget(QWidget):
     dayClicked = Signal(object)  # datetime.date
     MAX_BAR = 36  # px: a short span keeps slim bars instead of a few wide blocks
     LABELS = 14  # px under the bars for the dates
+    TOP = 13  # px above the bars for the peak
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: list[tuple[dt.date, int]] = []  # every day of the span, 0 included
         self.buckets: list[tuple[dt.date, int]] = []  # what is drawn: days, or weeks
         self.bucket_days = 1
-        self.setMinimumHeight(60)
+        self.setMinimumHeight(72)
         self.setMouseTracking(True)
         self.selected: dt.date | None = None
 
     def sizeHint(self) -> QSize:
-        return QSize(300, 64)
+        return QSize(300, 76)
 
     def set_counts(self, counts: list[tuple[dt.date, int]]) -> None:
         """Per-day counts; days without articles between the first and last are filled with 0."""
@@ -293,7 +296,7 @@ class TimelineWidget(QWidget):
         for i, (day, c) in enumerate(self.buckets):
             if not c:
                 continue
-            h = max(2, int((area - 2) * c / peak))
+            h = max(2, int((area - self.TOP) * c / peak))
             x0, x1 = int(i * bw), int((i + 1) * bw)
             width = max(1, x1 - x0 - (1 if bw >= 4 else 0))
             chosen = self.selected is not None and day <= self.selected < day + dt.timedelta(days=self.bucket_days)
@@ -310,7 +313,7 @@ class TimelineWidget(QWidget):
             p.drawText(label, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), last.isoformat())
         peak_text = self.tr("peak %1/day").replace("%1", str(peak)) if self.bucket_days == 1 else \
             self.tr("peak %1/week").replace("%1", str(peak))
-        p.drawText(QRect(0, 0, self.width(), area), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+        p.drawText(QRect(0, 0, self.width(), self.TOP), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                    peak_text)
         p.end()
 
