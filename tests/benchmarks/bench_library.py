@@ -118,6 +118,15 @@ def cpu_scaling(workers: int) -> float:
     return min(serial) / min(parallel)
 
 
+def timed_fresh_import(folder: Path, archive: Path, workers: int) -> tuple[Library, Any, float]:
+    """(library, report, seconds) of importing ``archive`` into a new library at ``folder``."""
+    shutil.rmtree(folder, ignore_errors=True)
+    lib = Library.open(folder)
+    t0 = time.perf_counter()
+    report = lib.import_paths([archive], workers=workers)
+    return lib, report, time.perf_counter() - t0
+
+
 def bench_import(archive: Path, work: Path, workers: int, runs: int = 1) -> dict[str, Any]:
     """Each import ``runs`` times into a fresh library, alternating; the best run counts (the
     others are kept in the JSON: on a shared machine the spread is large)."""
@@ -127,12 +136,7 @@ def bench_import(archive: Path, work: Path, workers: int, runs: int = 1) -> dict
     lib_par: Library | None = None
     for run in range(runs):
         for label, w in kinds:
-            folder = work / f"lib-import-w{w}"
-            shutil.rmtree(folder, ignore_errors=True)
-            lib = Library.open(folder)
-            t0 = time.perf_counter()
-            report = lib.import_paths([archive], workers=w)
-            secs = time.perf_counter() - t0
+            lib, report, secs = timed_fresh_import(work / f"lib-import-w{w}", archive, w)
             entry = out.setdefault(label, {"workers": w, "files": files, "all_seconds": []})
             entry["all_seconds"].append(round(secs, 2))
             best = min(entry["all_seconds"])

@@ -135,11 +135,7 @@ def stage_import(work: Path, posts: int, workers: int, jekyll: bool) -> dict[str
     src = archive(work, posts, seed=1)
     files = len(imp.scan([src]))
     folder = work / f"lib-import-{posts}"
-    shutil.rmtree(folder, ignore_errors=True)
-    lib = Library.open(folder)
-    t0 = time.perf_counter()
-    report = lib.import_paths([src], workers=workers)
-    secs = time.perf_counter() - t0
+    lib, report, secs = bench_library.timed_fresh_import(folder, src, workers)
     print(f"  our import: {secs:.1f} s for {files:,} files = {files / secs:,.0f} posts/s "
           f"({report.added:,} added, {report.failed} reported broken, {workers} workers)")
     t0 = time.perf_counter()
