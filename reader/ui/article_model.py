@@ -104,6 +104,12 @@ class ArticleTableModel(QAbstractTableModel):
             self._blocks.move_to_end(b)
         return block.get(self._ids[row])
 
+    def refresh_all(self) -> None:
+        """Re-read every row when next shown (after a change to many articles)."""
+        self._blocks.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
+
     def refresh_rows(self, ids: Sequence[int]) -> None:
         """Re-read these articles (after a bookmark, tag or read change) and repaint them."""
         rows = sorted(self.rows_of(ids).values())

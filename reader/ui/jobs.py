@@ -11,7 +11,7 @@ import ctypes
 import queue
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -75,6 +75,27 @@ def release_freed_memory() -> None:
     arena otherwise: at a million articles a few filters leave ~150 MB resident for nothing."""
     if _TRIM is not None:
         _TRIM(0)
+
+
+class CallJob(QThread):
+    """One library call off the GUI thread (e.g. marking a million articles read)."""
+
+    done = Signal(object)  # the call's result
+    failed = Signal(str)
+
+    def __init__(self, library: Library, call: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library, self.call = library, call
+
+    def run(self) -> None:
+        try:
+            self.done.emit(self.call())
+        except LibraryError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # reported to the user, never silently lost
+            self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")
+        finally:
+            self.library.db.close()  # this thread's connection
 
 
 class _QuerySignals(QObject):

@@ -60,7 +60,7 @@ from reader.core.securities import QUOTE_URL
 from reader.core.store import copy_library_folder
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.dialogs import ImportReportDialog, ShortcutsDialog, TagEditor
-from reader.ui.jobs import ImportJob, QueryRunner, release_freed_memory
+from reader.ui.jobs import CallJob, ImportJob, QueryRunner, release_freed_memory
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
 from reader.ui.settings_dialog import SettingsDialog
 from reader.ui.sidebar import Sidebar
@@ -116,6 +116,7 @@ class FindBar(QFrame):
 class MainWindow(QMainWindow):
     listUpdated = Signal()  # the list holds the whole result of the current query
     listShown = Signal()  # the list shows (at least the first rows of) the current query
+    bulkChangeFinished = Signal()  # a background change to many articles has been written
     articleShown = Signal(int)
     importFinished = Signal(object)
 
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.mark_read_delay_ms = int(self.settings.value("reader/markReadDelayMs", 1500))
         self._opened_from_search = ""
         self._partial = False  # the list shows only the first page of a large result
+        self.bulk_job: CallJob | None = None
 
         self.model = ArticleTableModel(None, self)
         self.runner = QueryRunner(self)
@@ -444,6 +446,8 @@ class MainWindow(QMainWindow):
         if self.import_job is not None and self.import_job.isRunning():
             self.import_job.cancel()
             self.import_job.wait(30000)
+        if self.bulk_job is not None:
+            self.bulk_job.wait()  # a change being written is finished, never cut short
         self._mark_current_read()
         self.save_settings()
         self.runner.release()
@@ -830,12 +834,41 @@ class MainWindow(QMainWindow):
         self.library.set_read(ids, read)
         self._after_user_change(ids)
 
+    BACKGROUND_CHANGE = 2000  # more articles than this are changed off the GUI thread
+
     def mark_all_read(self) -> None:
-        if self.library is None:
+        """Mark every article of the list read; a long list is written in the background (a
+        million articles take seconds), with the progress bar busy meanwhile."""
+        if self.library is None or (self.bulk_job is not None and self.bulk_job.isRunning()):
             return
         ids = self.model.ids()
-        self.library.set_read(ids, True)
-        self._after_user_change(ids, refresh_viewer=False)
+        if len(ids) <= self.BACKGROUND_CHANGE:
+            self.library.set_read(ids, True)
+            self._after_user_change(ids, refresh_viewer=False)
+            return
+        lib = self.library
+        job = CallJob(lib, lambda: lib.set_read(ids, True), self)
+        self.bulk_job = job
+        self.progress.setRange(0, 0)  # busy
+        self.progress.setFormat(self.tr("Marking %1 articles read…").replace("%1", str(len(ids))))
+        self.progress.show()
+
+        def finished(_result: object) -> None:
+            self.progress.hide()
+            self.progress.setRange(0, 100)
+            if self.library is lib:
+                self.model.refresh_all()
+                self._after_user_change([], refresh_viewer=False)
+            self.bulkChangeFinished.emit()
+
+        def failed(message: str) -> None:
+            self.progress.hide()
+            QMessageBox.warning(self, self.tr("Mark all as read"), message)
+            self.bulkChangeFinished.emit()
+
+        job.done.connect(finished)
+        job.failed.connect(failed)
+        job.start()
 
     def edit_tags(self) -> None:
         ids = self.selected_ids()

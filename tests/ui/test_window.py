@@ -283,3 +283,24 @@ def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, librar
     w.refresh_sidebar()  # after an import: everything is counted again
     assert {"categories", "sources", "security_rows"} <= set(calls)
     close_window(w)
+
+
+def test_marking_a_long_list_read_runs_in_the_background(qtbot, library_path: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """Past a threshold "mark all as read" writes on a worker thread (a million rows take
+    seconds); the list and the counts follow when it is done, and nothing else is changed."""
+    monkeypatch.setattr(MainWindow, "BACKGROUND_CHANGE", 2)
+    w = make_window(qtbot, library_path, tmp_path)
+    lib = w.library
+    bookmarked_before = lib.count("is:bookmarked")
+    assert lib.count("is:unread") > 2
+    with qtbot.waitSignal(w.bulkChangeFinished, timeout=20000):
+        w.mark_all_read()
+        assert w.bulk_job is not None and w.progress.isVisible()
+    assert lib.count("is:unread") == 0
+    assert lib.count("is:bookmarked") == bookmarked_before
+    assert int(w.sidebar.item_for("unread").text(1)) == 0
+    assert not w.progress.isVisible()
+    row = w.model.article(0)
+    assert row is not None and row.read  # the rows were re-read
+    close_window(w)
