@@ -36,6 +36,7 @@ from reader.core.securities import MARKETS, Security, display_symbol, parse_seci
 from reader.core.store import (
     DB_NAME,
     SCHEMA_VERSION,
+    SQL_COUNT_LINK,
     LibraryDiskFull,
     LibraryError,
     LibraryReadOnly,
@@ -59,8 +60,8 @@ _OPTIMIZE_AFTER = 1000
 USER_DATA_FORMAT = "finews-reader-user-data"
 _CHUNK = 500
 _SECURITY_COLUMNS = (
-    "sc.id, sc.secid, sc.market, sc.code, sc.name, sc.names, sc.articles, sc.first_seen, sc.last_seen, "
-    "EXISTS(SELECT 1 FROM watch w WHERE w.secid = sc.secid)"
+    "sc.id, sc.secid, sc.market, sc.code, sc.name, sc.names, coalesce(t.articles, 0), t.first_seen, "
+    "t.last_seen, EXISTS(SELECT 1 FROM watch w WHERE w.secid = sc.secid)"
 )
 
 
@@ -503,11 +504,13 @@ class Library:
             self._sql("INSERT OR IGNORE INTO label(article_id, kind, name) VALUES (?, ?, ?)", (aid, kind, name))
         for pos, sec in enumerate(art.securities):
             sid = self._upsert_security(sec, epoch)
-            self._sql(
+            linked = self._sql(
                 "INSERT OR IGNORE INTO article_security(article_id, security_id, position, published) "
                 "VALUES (?, ?, ?, ?)",
                 (aid, sid, pos, epoch),
-            )
+            ).rowcount
+            if linked == 1:
+                self._sql(SQL_COUNT_LINK, (sid, epoch, epoch))
         uni, bi = extra.get("index") or index_columns(art.title, art.text)
         self._sql("INSERT INTO article_fts(rowid, uni, bi) VALUES (?, ?, ?)", (sort_key, uni, bi))
         if outcome == "added":
@@ -888,12 +891,12 @@ class Library:
             cond = ("AND (sc.secid LIKE ? OR sc.code LIKE ? OR sc.name LIKE ? OR sc.names LIKE ? "
                     "OR ? LIKE '%' || sc.code || '%')")
             params = [like, like, like, like, f]
-        orders = {"articles": "sc.articles DESC, sc.last_seen DESC", "name": "sc.name COLLATE NOCASE",
-                  "recent": "sc.last_seen DESC"}
-        # the totals are kept on the security row by triggers: no aggregation over the links
+        orders = {"articles": "t.articles DESC, t.last_seen DESC", "name": "sc.name COLLATE NOCASE",
+                  "recent": "t.last_seen DESC"}
+        # the totals are kept by triggers (security_total): no aggregation over the links
         sql = (
-            f"SELECT {_SECURITY_COLUMNS} FROM security sc "
-            f"WHERE sc.articles > 0 {cond} "
+            f"SELECT {_SECURITY_COLUMNS} FROM security sc JOIN security_total t ON t.security_id = sc.id "
+            f"WHERE t.articles > 0 {cond} "
             f"ORDER BY {orders.get(order, orders['articles'])}"
         )
         if limit:
@@ -915,7 +918,8 @@ class Library:
         ids = self.resolve_security_ids(ref)
         if not ids:
             return None
-        r = self._sql(f"SELECT {_SECURITY_COLUMNS} FROM security sc WHERE sc.id = ?", (ids[0],)).fetchone()
+        r = self._sql(f"SELECT {_SECURITY_COLUMNS} FROM security sc LEFT JOIN security_total t "
+                      "ON t.security_id = sc.id WHERE sc.id = ?", (ids[0],)).fetchone()
         return self._security_info(r) if r else None
 
     def watch(self, secids: Iterable[str]) -> None:
@@ -944,7 +948,7 @@ class Library:
     def stats(self) -> dict[str, int]:
         return {
             "articles": int(self._one("SELECT count(*) FROM article")),
-            "securities": int(self._one("SELECT count(*) FROM security WHERE articles > 0")),
+            "securities": int(self._one("SELECT count(*) FROM security_total WHERE articles > 0")),
             "bookmarked": int(self._one("SELECT count(*) FROM article WHERE bookmarked = 1")),
             "tagged": int(self._one("SELECT count(DISTINCT article_id) FROM article_user_tag")),
             "unread": int(self._one("SELECT count(*) FROM article WHERE read = 0")),

@@ -121,9 +121,18 @@ class Security(BaseModel):
     name = TextField(default="")
     names = TextField(default="")  # every name seen, one per line
     name_published = IntegerField(default=0)  # when the current name was last written
-    articles = IntegerField(default=0)  # these three are kept by triggers on article_security
+
+
+class SecurityTotal(BaseModel):
+    """Kept by triggers on article_security (schema 3); no foreign key, on purpose."""
+
+    security_id = IntegerField(primary_key=True)
+    articles = IntegerField(default=0)
     first_seen = IntegerField(null=True)
     last_seen = IntegerField(null=True)
+
+    class Meta:
+        table_name = "security_total"
 
 
 class ArticleSecurity(BaseModel):
@@ -272,39 +281,35 @@ _MIGRATION_2 = """
 
 # 3: per-security totals kept by triggers, so that listing tens of thousands of securities with
 #    their article counts and first/last mention never aggregates millions of links; each link
-#    carries its article's time, so a security's timeline is read from one index
+#    carries its article's time, so a security's timeline is read from one index. A new link
+#    adds itself to the totals in Library._store_article (SQL_COUNT_LINK): with foreign keys on,
+#    any INSERT trigger on article_security halved the import's store rate (measured), so only
+#    the rare paths (links removed, an article's time changed) are kept by triggers.
 _MIGRATION_3 = """
         ALTER TABLE article_security ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
         UPDATE article_security SET published =
             coalesce((SELECT a.published FROM article a WHERE a.id = article_security.article_id), 0);
         CREATE INDEX article_security_timeline ON article_security(security_id, published);
-        ALTER TABLE security ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE security ADD COLUMN first_seen INTEGER;
-        ALTER TABLE security ADD COLUMN last_seen INTEGER;
-        UPDATE security SET
-            articles = (SELECT count(*) FROM article_security s WHERE s.security_id = security.id),
-            first_seen = (SELECT min(s.published) FROM article_security s WHERE s.security_id = security.id),
-            last_seen = (SELECT max(s.published) FROM article_security s WHERE s.security_id = security.id);
-        CREATE INDEX security_by_articles ON security(articles);
-        CREATE TRIGGER article_security_added AFTER INSERT ON article_security BEGIN
-            UPDATE security SET articles = articles + 1,
-                first_seen = CASE WHEN first_seen IS NULL OR NEW.published < first_seen
-                                  THEN NEW.published ELSE first_seen END,
-                last_seen = CASE WHEN last_seen IS NULL OR NEW.published > last_seen
-                                 THEN NEW.published ELSE last_seen END
-            WHERE id = NEW.security_id;
-        END;
+        CREATE TABLE security_total (
+            security_id INTEGER PRIMARY KEY,
+            articles INTEGER NOT NULL DEFAULT 0,
+            first_seen INTEGER,
+            last_seen INTEGER
+        );
+        INSERT INTO security_total(security_id, articles, first_seen, last_seen)
+            SELECT security_id, count(*), min(published), max(published) FROM article_security
+            GROUP BY security_id;
         CREATE TRIGGER article_security_removed AFTER DELETE ON article_security BEGIN
-            UPDATE security SET articles = articles - 1,
+            UPDATE security_total SET articles = articles - 1,
                 first_seen = (SELECT min(published) FROM article_security WHERE security_id = OLD.security_id),
                 last_seen = (SELECT max(published) FROM article_security WHERE security_id = OLD.security_id)
-            WHERE id = OLD.security_id;
+            WHERE security_id = OLD.security_id;
         END;
         CREATE TRIGGER article_security_moved AFTER UPDATE OF published ON article_security BEGIN
-            UPDATE security SET
+            UPDATE security_total SET
                 first_seen = (SELECT min(published) FROM article_security WHERE security_id = NEW.security_id),
                 last_seen = (SELECT max(published) FROM article_security WHERE security_id = NEW.security_id)
-            WHERE id = NEW.security_id;
+            WHERE security_id = NEW.security_id;
         END;
         CREATE TRIGGER article_published_changed AFTER UPDATE OF published ON article
         WHEN NEW.published != OLD.published BEGIN
@@ -313,6 +318,14 @@ _MIGRATION_3 = """
 """
 
 MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3}
+
+# a link just inserted into article_security, added to its security's totals
+SQL_COUNT_LINK = (
+    "INSERT INTO security_total(security_id, articles, first_seen, last_seen) VALUES (?, 1, ?, ?) "
+    "ON CONFLICT(security_id) DO UPDATE SET articles = articles + 1, "
+    "first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen), "
+    "last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen)"
+)
 
 
 def _uri(db_file: Path, *, immutable: bool = False) -> str:
@@ -407,7 +420,7 @@ def migrate(db_file: Path, *, target: int = SCHEMA_VERSION) -> Path | None:
     return backup
 
 
-MODELS = [Article, Label, Security, ArticleSecurity, UserTag, ArticleUserTag, SourceFile,
+MODELS = [Article, Label, Security, SecurityTotal, ArticleSecurity, UserTag, ArticleUserTag, SourceFile,
           SavedSearch, Watch, Meta]
 
 

@@ -20,7 +20,9 @@ def _from_links(lib: Library) -> dict[str, tuple[int, int | None, int | None]]:
 
 
 def _kept(lib: Library) -> dict[str, tuple[int, int | None, int | None]]:
-    return {r[0]: (r[1], r[2], r[3]) for r in lib._sql("SELECT secid, articles, first_seen, last_seen FROM security")}
+    return {r[0]: (r[1] or 0, r[2], r[3]) for r in lib._sql(
+        "SELECT sc.secid, t.articles, t.first_seen, t.last_seen FROM security sc "
+        "LEFT JOIN security_total t ON t.security_id = sc.id")}
 
 
 def test_totals_follow_imports_changes_and_removals(tmp_path: Path, corpus_dir: Path) -> None:

@@ -218,5 +218,5 @@ def test_migration_fills_the_security_totals(tmp_path: Path, corpus_dir: Path, v
             t = truth.setdefault(sid, [0, published, published])
             t[0], t[1], t[2] = t[0] + 1, min(t[1], published), max(t[2], published)
         kept = {r[0]: [r[1], r[2], r[3]] for r in lib._sql(
-            "SELECT id, articles, first_seen, last_seen FROM security WHERE articles > 0")}
+            "SELECT security_id, articles, first_seen, last_seen FROM security_total WHERE articles > 0")}
         assert kept == truth and truth
