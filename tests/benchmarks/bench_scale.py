@@ -284,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-search", action="store_true")
     ap.add_argument("--skip-million", action="store_true")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the stages already in the JSON file and run only the missing ones")
     args = ap.parse_args(argv)
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -295,19 +297,23 @@ def main(argv: list[str] | None = None) -> int:
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
     out = args.out or work / "bench_scale.json"
+    if args.resume and out.exists():
+        done = json.loads(out.read_text(encoding="utf-8"))
+        res.update({k: v for k, v in done.items() if k in ("import", "search", "million")})
+        print(f"resuming: {', '.join(k for k in ('import', 'search', 'million') if k in res)} kept from {out}")
 
     def save() -> None:
         out.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
 
     print(f"work folder {work} ({os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version})")
-    if not args.skip_import:
+    if not args.skip_import and "import" not in res:
         res["import"] = stage_import(work, args.import_posts, args.workers, not args.skip_jekyll)
         save()
-    if not args.skip_search:
+    if not args.skip_search and "search" not in res:
         res["search"] = stage_search(work, args.search_posts, args.workers, args.repeat, args.rg_runs,
                                      not args.skip_rg)
         save()
-    if not args.skip_million:
+    if not args.skip_million and "million" not in res:
         res["million"] = stage_million(work, args.million_articles, args.workers, args.repeat,
                                        args.startup_runs, res.get("search"))
         save()
