@@ -154,6 +154,7 @@ def prepare(art: Article) -> Article:
     art.extra["index"] = index_columns(art.title, art.text)
     art.extra["html_z"] = compress(art.html)
     art.extra["text_z"] = compress(art.text)
+    art.html = art.text = ""  # the writer stores the compressed copies: not sent twice
     return art
 
 
