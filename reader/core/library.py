@@ -471,6 +471,9 @@ class Library:
                 "INSERT INTO article_fts(article_fts, rowid, uni, bi) VALUES ('delete', ?, ?, ?)",
                 (old_sort, uni, bi),
             )
+            # the old links go first: the article's new time then has no links to carry it to
+            self._sql("DELETE FROM label WHERE article_id = ?", (aid,))
+            self._sql("DELETE FROM article_security WHERE article_id = ?", (aid,))
             html_z, text_z = extra.get("html_z") or compress(art.html), extra.get("text_z") or compress(art.text)
             sort_key = old_sort if old_pub == epoch else self._alloc_sort_key(epoch)
             self._sql(
@@ -482,8 +485,6 @@ class Library:
                  art.word_count, art.char_count, "\n".join(art.warnings), art.content_hash, art.path,
                  quality, now, aid),
             )
-            self._sql("DELETE FROM label WHERE article_id = ?", (aid,))
-            self._sql("DELETE FROM article_security WHERE article_id = ?", (aid,))
             outcome = "updated"
         else:
             sort_key = self._alloc_sort_key(epoch)
@@ -893,7 +894,7 @@ class Library:
             params = [like, like, like, like, f]
         orders = {"articles": "t.articles DESC, t.last_seen DESC", "name": "sc.name COLLATE NOCASE",
                   "recent": "t.last_seen DESC"}
-        # the totals are kept by triggers (security_total): no aggregation over the links
+        # the totals are kept in security_total as links change: no aggregation over the links
         sql = (
             f"SELECT {_SECURITY_COLUMNS} FROM security sc JOIN security_total t ON t.security_id = sc.id "
             f"WHERE t.articles > 0 {cond} "
@@ -946,12 +947,13 @@ class Library:
         }
 
     def stats(self) -> dict[str, int]:
+        reading = self.reading_counts()
         return {
-            "articles": int(self._one("SELECT count(*) FROM article")),
+            "articles": reading["articles"],
             "securities": int(self._one("SELECT count(*) FROM security_total WHERE articles > 0")),
-            "bookmarked": int(self._one("SELECT count(*) FROM article WHERE bookmarked = 1")),
+            "bookmarked": reading["bookmarked"],
             "tagged": int(self._one("SELECT count(DISTINCT article_id) FROM article_user_tag")),
-            "unread": int(self._one("SELECT count(*) FROM article WHERE read = 0")),
+            "unread": reading["unread"],
             "sources": int(self._one("SELECT count(DISTINCT source) FROM article WHERE source != ''")),
             "categories": int(self._one("SELECT count(DISTINCT name) FROM label WHERE kind = 'c'")),
         }

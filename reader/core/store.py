@@ -124,7 +124,8 @@ class Security(BaseModel):
 
 
 class SecurityTotal(BaseModel):
-    """Kept by triggers on article_security (schema 3); no foreign key, on purpose."""
+    """Per-security totals (schema 3): counted in by ``Library._store_article`` as links are
+    stored, counted out by triggers on article_security; no foreign key, on purpose."""
 
     security_id = IntegerField(primary_key=True)
     articles = IntegerField(default=0)
@@ -279,7 +280,7 @@ _MIGRATION_2 = """
         CREATE TABLE watch (secid TEXT PRIMARY KEY, added_at INTEGER NOT NULL);
 """
 
-# 3: per-security totals kept by triggers, so that listing tens of thousands of securities with
+# 3: per-security totals kept as links change, so that listing tens of thousands of securities with
 #    their article counts and first/last mention never aggregates millions of links; each link
 #    carries its article's time, so a security's timeline is read from one index. A new link
 #    adds itself to the totals in Library._store_article (SQL_COUNT_LINK): with foreign keys on,

@@ -70,9 +70,6 @@ class ArticleTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return self._ids.tolist()
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
@@ -114,8 +111,7 @@ class ArticleTableModel(QAbstractTableModel):
         """Re-read these articles (after a bookmark, tag or read change) and repaint them."""
         rows = sorted(self.rows_of(ids).values())
         if len(rows) > 64:  # e.g. "mark all as read": one repaint of everything
-            self._blocks.clear()
-            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], self.columnCount() - 1))
+            self.refresh_all()
             return
         for row in rows:
             b = row // BLOCK

@@ -580,7 +580,6 @@ class MainWindow(QMainWindow):
     def _on_first_page(self, ids: list[int], query: str) -> None:
         """A large result's first rows: shown at once, the rest of the list follows."""
         self._show_ids(ids, partial=True)
-        QTimer.singleShot(0, release_freed_memory)
         self.listShown.emit()
 
     def _on_ids(self, ids: list[int], query: str) -> None:
@@ -1021,7 +1020,7 @@ class MainWindow(QMainWindow):
         self._quiet_import = quiet
         job = ImportJob(self.library, paths, self, workers=workers)
         job.progressed.connect(self._on_import_progress)
-        job.finishedReport.connect(self._on_import_done)
+        job.done.connect(self._on_import_done)
         job.failed.connect(self._on_import_failed)
         self.import_job = job
         self.progress.setRange(0, 0)
