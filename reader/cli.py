@@ -180,8 +180,11 @@ def cmd_import(args: argparse.Namespace, lib: Any) -> int:
         _print_json(report.to_json())
     else:
         print(f"Added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-              f"failed {report.failed} in {report.seconds:.1f}s"
+              f"duplicates {report.duplicates}, failed {report.failed} in {report.seconds:.1f}s"
               + (" (cancelled)" if report.cancelled else ""))
+        if report.warning_count:
+            n, files = report.warning_count, report.warned_files
+            print(f"  {n} warning{'s' * (n != 1)} in {files} file{'s' * (files != 1)} (--json lists them)")
         for f in report.failures:
             print(f"  failed: {f.path}: {f.error}")
     return EXIT_OK if not report.cancelled else EXIT_ERROR

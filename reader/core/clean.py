@@ -19,6 +19,7 @@ import lxml.etree
 import lxml.html
 import nh3
 
+from reader.core.attribution import trailing_source
 from reader.core.securities import Security, resolve, secid_from_href
 
 ALLOWED_TAGS = {
@@ -83,6 +84,9 @@ class CleanResult:
     url: str = ""
     summary: str = ""
     warnings: list[str] = field(default_factory=list)
+    # the source named in brackets at the end of the last paragraph (the text keeps it): the
+    # article's source only when it has no 文章来源 line (see reader.core.attribution)
+    trailing_source: str = ""
 
 
 def _classes(el: lxml.html.HtmlElement) -> set[str]:
@@ -384,6 +388,21 @@ def _take_digest(root: lxml.html.HtmlElement) -> str:
     return digest
 
 
+_CLOSING_BLOCKS = {"p", "div", "blockquote"}
+
+
+def _last_paragraph(root: lxml.html.HtmlElement) -> str:
+    """The text of the post's last paragraph (words left loose after it count as one)."""
+    blocks = list(_top_blocks(root))
+    if not blocks:
+        return _WS_RE.sub(" ", root.text or "").strip()
+    tail = _WS_RE.sub(" ", blocks[-1].tail or "").strip()
+    if tail:
+        return tail
+    last = blocks[-1]
+    return _text(last) if last.tag in _CLOSING_BLOCKS else ""
+
+
 def _remove_empty_blocks(root: lxml.html.HtmlElement) -> None:
     for el in reversed(_elements(root, "p", "div", "center", "span", "strong", "b", "em")):
         if el.getparent() is None:
@@ -485,7 +504,7 @@ def clean(rendered: str) -> CleanResult:
     """Clean one rendered post body.  Never raises on any input string."""
     warnings: list[str] = []
     found: dict[str, Security] = {}
-    source = url = digest = ""
+    source = url = digest = closing = ""
     rendered = _remove_chart_blocks(_CONTROL_RE.sub("", rendered))
     root, problem = _parse(rendered)
     if problem:  # keep the words: reduce the markup to what cannot nest, and parse again
@@ -506,6 +525,7 @@ def clean(rendered: str) -> CleanResult:
             _unwrap(center)
         _flatten_nested_tables(root)
         _remove_empty_blocks(root)
+        closing = _last_paragraph(root)
         inner = htmlmod.escape(root.text or "") + "".join(
             lxml.html.tostring(child, encoding="unicode") for child in root
         )
@@ -522,4 +542,5 @@ def clean(rendered: str) -> CleanResult:
         url=url,
         summary=summary,
         warnings=warnings,
+        trailing_source=trailing_source(closing) if closing else "",
     )

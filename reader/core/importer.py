@@ -39,14 +39,42 @@ _NOT_POSTS = re.compile(
 )
 
 
+# Warnings and duplicate files a report lists; its counts go on past this.  An archive with a
+# systematic problem would otherwise carry one entry per post into the report (and the JSON).
+MAX_LISTED = 1000
+
+
 @dataclass
 class Failure:
     path: str
     error: str
 
 
+@dataclass(frozen=True)
+class FileWarning:
+    """One warning about a stored post (e.g. "no title; taken from the digest")."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A file carrying a story another file already holds (the archive keeps copies of a post
+    in ``_posts/`` and ``old_post/``).  Not "unchanged": nothing was imported from it before."""
+
+    path: str
+    key: str
+    same_as: str  # the file that carried the story first in this import; "" if an earlier one did
+    kept: bool  # this copy was the better one: the article now comes from it
+
+
 @dataclass
 class ImportReport:
+    """What an import did, file by file counted once: every scanned file is added, updated,
+    unchanged (the same file as at the last import), a duplicate (another copy of a story
+    already held) or failed.  Warnings are those of the posts whose text the import stored."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -57,6 +85,19 @@ class ImportReport:
     scanned: int = 0
     parsed: int = 0
     workers: int = 0
+    duplicates: int = 0
+    duplicate_files: list[Duplicate] = field(default_factory=list)  # the first MAX_LISTED
+    warnings: list[FileWarning] = field(default_factory=list)  # the first MAX_LISTED
+    warning_count: int = 0  # all of them, listed or not
+    # story key -> the file that first carried it in this import
+    _stories: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # file -> how many of warning_count are its own (to take them back if a better copy wins)
+    _warned: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def warned_files(self) -> int:
+        """How many files the warnings are about."""
+        return len(self._warned)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -67,11 +108,60 @@ class ImportReport:
             "failures": [{"path": f.path, "error": f.error} for f in self.failures],
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
+            "duplicates": self.duplicates,
+            "duplicate_files": [
+                {"path": d.path, "key": d.key, "same_as": d.same_as, "kept": d.kept}
+                for d in self.duplicate_files
+            ],
+            "warnings": [{"path": w.path, "message": w.message} for w in self.warnings],
+            "warning_count": self.warning_count,
         }
 
     def fail(self, path: str, error: str) -> None:
         self.failed += 1
         self.failures.append(Failure(path, error))
+
+    def record(self, path: str, art: Article, outcome: str) -> None:
+        """Count one parsed file the writer has stored.  ``outcome`` is the store's verdict:
+        "added", "updated", "unchanged", or "duplicate" (another file already holds the story).
+
+        A story met again in this import under another path is a duplicate whatever the store
+        did with it: on a new library, a second copy is not "unchanged", nor an update."""
+        first = self._stories.get(art.key)
+        if outcome == "duplicate" or (first is not None and first != path):
+            self.duplicates += 1
+            kept = outcome == "updated"  # the store replaced the first copy with this one
+            if len(self.duplicate_files) < MAX_LISTED:
+                self.duplicate_files.append(Duplicate(path, art.key, first or "", kept))
+            if kept:
+                if first:
+                    self._forget_warnings(first)
+                self._warn(path, art.warnings)
+            return
+        self._stories[art.key] = path
+        if outcome == "added":
+            self.added += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+            return  # its warnings were reported when its text was stored
+        self._warn(path, art.warnings)
+
+    def _warn(self, path: str, messages: Sequence[str]) -> None:
+        if not messages:
+            return
+        self.warning_count += len(messages)
+        self._warned[path] = self._warned.get(path, 0) + len(messages)
+        room = MAX_LISTED - len(self.warnings)
+        self.warnings.extend(FileWarning(path, m) for m in messages[:max(0, room)])
+
+    def _forget_warnings(self, path: str) -> None:
+        """Take back a file's warnings: a better copy of its story replaced its text."""
+        n = self._warned.pop(path, 0)
+        if n:
+            self.warning_count -= n
+            self.warnings = [w for w in self.warnings if w.path != path]
 
 
 @dataclass

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
-from reader.core.clean import clean
+from reader.core.attribution import repeats_title
+from reader.core.clean import CleanResult, clean
 from reader.core.render import render_markdown
 from reader.core.securities import Security
 
@@ -421,6 +422,20 @@ def _fallback_title(body: str, summary: str, path: Path) -> tuple[str, str]:
     return path.stem.lstrip("-_") or path.name, "the file name"
 
 
+def _source(cleaned: CleanResult, meta: dict[str, Any], title: str) -> str:
+    """The 文章来源 line, else the front matter's ``source``, else the name in brackets that
+    closes the last paragraph (the 2021 posts' only source), unless that paragraph is the
+    title again (a headline-only post: the bracket is the headline's own)."""
+    if cleaned.source:
+        return cleaned.source
+    if isinstance(meta.get("source"), str) and meta["source"].strip():
+        return str(meta["source"])
+    name = cleaned.trailing_source
+    if not name or repeats_title(cleaned.text.rsplit("\n", 1)[-1], title):
+        return ""
+    return name
+
+
 def count_words(text: str) -> tuple[int, int]:
     """(words, characters): each CJK character counts as a word, as do Latin words and numbers.
     Counted without a list of the matches (a dense post has millions of them)."""
@@ -504,7 +519,7 @@ def parse_bytes(
         published=published,
         categories=_as_list(meta.get("categories", meta.get("category"))),
         tags=_as_list(meta.get("tags")),
-        source=cleaned.source or (str(meta["source"]) if isinstance(meta.get("source"), str) else ""),
+        source=_source(cleaned, meta, title),
         url=absolute_http_url(cleaned.url) or absolute_http_url(meta.get("url")),
         summary=cleaned.summary,
         securities=cleaned.securities,

@@ -72,7 +72,7 @@ def test_import_json(cli: tuple[Path, Path, dict[str, Any]]) -> None:
     assert "binary" in report["failures"][0]["error"]
     again = js("--library", lib, "import", archive, "--json")
     assert (again["added"], again["updated"], again["failed"]) == (0, 0, 1)
-    assert again["unchanged"] == report["added"] + report["updated"] + report["unchanged"]
+    assert again["unchanged"] == report["added"] + report["updated"] + report["unchanged"] + report["duplicates"]
 
 
 def test_search_json(cli: tuple[Path, Path, dict[str, Any]]) -> None:

@@ -48,7 +48,7 @@ def test_first_import_counts(library: Library, archive: Path, corpus_dir: Path) 
     report = library.import_paths([archive])
     assert report.failed == 0, report.failures
     assert report.scanned == len(files) == report.parsed
-    assert report.added + report.updated + report.unchanged + report.failed == len(files)
+    assert report.added + report.updated + report.unchanged + report.duplicates + report.failed == len(files)
     assert report.added == len(_keys(corpus_dir)) == library.stats()["articles"]
     assert not report.cancelled
     _consistent(library)

@@ -192,7 +192,7 @@ class Pipeline:
             assert reason and not reason.startswith(("could not parse", "unknown error")), reason
             self.reported += 1
             return
-        assert report.added + report.updated + report.unchanged == 1, report
+        assert report.added + report.updated + report.unchanged + report.duplicates == 1, report
         key = self.lib._one("SELECT key FROM source_file WHERE path = ?", (str(path.resolve()),))
         aid = self.lib.article_id(key)
         assert aid is not None, key
