@@ -28,7 +28,15 @@ SORT_KEY_SHIFT = 2048
 
 
 class QueryError(ValueError):
-    """A query the user typed cannot be understood (the message says which part)."""
+    """A query the user typed cannot be understood (the message says which part).
+
+    ``str()`` is the English message the command line prints; ``code`` and ``params`` name the
+    problem so that the window can say it in the reader's language (core knows no Qt)."""
+
+    def __init__(self, message: str, code: str = "", *params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: tuple[str, ...] = params
 
 
 @dataclass
@@ -119,6 +127,9 @@ def tokenize(query: str) -> list[Term]:
         elif key:  # "http://x" or an unknown key: plain text
             terms.append(Term("word", f"{key}:{value}", bool(neg)))
         elif quoted is not None:
+            if not m.group(0).endswith('"') or m.end() - m.start() < 2 + len(neg):
+                raise QueryError(f"the quote \"{value.strip()[:20]} is not closed (add a closing \")",
+                                 "unclosed_quote", value.strip()[:20])
             if value.strip():
                 terms.append(Term("phrase", value, bool(neg)))
         elif value and value != "-":
@@ -141,9 +152,9 @@ def _day_start(value: str, tz: dt.tzinfo, today: dt.date | None = None) -> dt.da
         try:
             d = dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
         except ValueError as exc:
-            raise QueryError(f"{value!r} is not a date") from exc
+            raise QueryError(f"{value!r} is not a date", "not_a_date", value) from exc
     else:
-        raise QueryError(f"{value!r} is not a date (use YYYY-MM-DD, today, or 7d)")
+        raise QueryError(f"{value!r} is not a date (use YYYY-MM-DD, today, or 7d)", "date_format", value)
     return dt.datetime(d.year, d.month, d.day, tzinfo=tz)
 
 
@@ -167,6 +178,11 @@ def compile_query(
             expr = match_expression(term.value, phrase=term.kind == "phrase")
             if expr is None:
                 continue
+            code = _code_or_text(term, expr, resolve_security)
+            if code is not None:  # a bare security code: its text, or a link to it
+                cq.filters.append(code)
+                cq.highlights.extend(literal_parts(term.value))
+                continue
             if term.negated:
                 negatives.append(expr)
             else:
@@ -189,6 +205,29 @@ def compile_query(
     elif negatives:
         cq.exclude = " OR ".join(negatives)
     return cq
+
+
+# A bare word that is a security's code or symbol (600519, 00700, BK0493, 600519.SH) also finds
+# the articles that link that security, as sec: does; US tickers are left to plain text, since
+# they are ordinary English words as often as not.
+_CODE_RE = re.compile(r"(?i)(?:\d{6}|\d{5}|BK\d{4}|\d{5,6}\.(?:SH|SZ|BJ|HK))")
+
+
+def _code_or_text(term: Term, expr: str, resolve_security: Callable[[str], list[int]]) -> Filter | None:
+    if term.kind != "word" or term.negated or not _CODE_RE.fullmatch(term.value):
+        return None
+    sids = resolve_security(term.value)
+    if not sids:
+        return None
+    marks = ",".join("?" * len(sids))
+    linked = f"SELECT article_id FROM article_security WHERE security_id IN ({marks})"
+    return Filter(
+        f"{_PROBE} OR EXISTS (SELECT 1 FROM article_security s WHERE s.article_id = a.id "
+        f"AND s.security_id IN ({marks}))", [expr, *sids],
+        drive=f"a.sort_key IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?) OR a.id IN ({linked})",
+        estimate=f"SELECT rowid FROM article_fts WHERE article_fts MATCH ? UNION ALL {linked}",
+        est_params=[expr, *sids],
+    )
 
 
 def _filter(
@@ -258,7 +297,8 @@ def _filter(
                 "JOIN watch w ON w.secid = sc.secid WHERE s.article_id = a.id)",
                 drive=f"a.id IN ({ids})", estimate=ids,
             )
-        raise QueryError(f"is:{value} is unknown (use is:bookmarked, is:unread, is:read, is:tagged, is:watched)")
+        raise QueryError(f"is:{value} is unknown (use is:bookmarked, is:unread, is:read, is:tagged, is:watched)",
+                         "unknown_is", value)
     return None
 
 

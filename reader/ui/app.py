@@ -13,13 +13,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QLocale, QSettings, Qt, QTranslator
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from reader import APP_NAME, APP_TITLE, __version__
 from reader.core.library import ENV_VAR, Library, LibraryError, default_library_path
 from reader.core.store import DB_NAME
+from reader.ui.theme import themed_palette
 
 DESKTOP_ID = "io.github.finewsreader.FinewsReader"
 log = logging.getLogger("finews-reader")
@@ -37,10 +38,14 @@ class DictTranslator(QTranslator):
         super().__init__(parent)
         self.table = table
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # type: ignore[override]
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+                  n: int = -1) -> str | None:
         text = self.table.get(source)
-        if text is None:
-            return ""  # Qt then keeps the source text
+        if not text:
+            # None reaches Qt as a null QString, which means "not translated here": Qt asks the
+            # next translator (its own, for its dialogs) and falls back to the source text. An
+            # empty string would be taken as the translation and blank Qt's buttons and labels.
+            return None
         if n >= 0:
             text = text.replace("%n", str(n))
         return text
@@ -49,13 +54,18 @@ class DictTranslator(QTranslator):
         return not self.table
 
 
-def load_translator(locale: QLocale | None = None, choice: str = "system") -> DictTranslator | None:
-    """The Chinese translation when chosen, or when the system language is Chinese."""
+def chosen_language(locale: QLocale | None = None, choice: str = "system") -> str | None:
+    """``"zh_CN"`` when the Chinese UI is chosen (or the system language is Chinese), else None."""
     if choice == "en":
         return None
     loc = locale or QLocale.system()
     name = "zh_CN" if choice == "zh_CN" else loc.name()  # zh_CN, zh_TW, en_US...
-    if not name.startswith("zh"):
+    return "zh_CN" if name.startswith("zh") else None
+
+
+def load_translator(locale: QLocale | None = None, choice: str = "system") -> DictTranslator | None:
+    """The app's Chinese translation when chosen, or when the system language is Chinese."""
+    if chosen_language(locale, choice) is None:
         return None
     path = resource_path("i18n", "zh_CN.json")
     try:
@@ -63,6 +73,36 @@ def load_translator(locale: QLocale | None = None, choice: str = "system") -> Di
     except (OSError, ValueError):
         return None
     return DictTranslator(table)
+
+
+def load_qt_translator(language: str = "zh_CN") -> QTranslator | None:
+    """Qt's own translation (``qtbase_zh_CN.qm``, shipped in the PySide6-Essentials wheel and
+    kept by the packaged build) for what Qt draws itself: file dialogs, Yes/No/OK buttons, the
+    text fields' context menu, key names in shortcuts."""
+    qt = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(QLocale(language), "qtbase", "_", folder) and not qt.isEmpty():
+        return qt
+    return None
+
+
+def install_translators(app: QCoreApplication, choice: str = "system",
+                        locale: QLocale | None = None) -> list[QTranslator]:
+    """Install the app's and Qt's translations; returns them (the caller keeps them alive).
+
+    Qt's is installed last so that it is asked first: it knows its strings by context
+    (``QFileDialog``, ``QShortcut``...), while the app's table is context-free."""
+    language = chosen_language(locale, choice)
+    if language is None:
+        return []
+    if not (locale or QLocale.system()).name().startswith("zh"):
+        QLocale.setDefault(QLocale(language))  # Qt's dates and sizes (file dialog) the Chinese way
+    installed: list[QTranslator] = []
+    for translator in (load_translator(locale, choice), load_qt_translator(language)):
+        if translator is not None:
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
 
 
 class ReaderApp(QApplication):
@@ -78,30 +118,10 @@ class ReaderApp(QApplication):
             self.setWindowIcon(QIcon(str(icon)))
         self.setStyle(QStyleFactory.create("Fusion"))
         self._light_palette = QPalette(self.palette())
-        self.translator = load_translator(choice=str(QSettings().value("ui/language", "system")))
-        if self.translator is not None:
-            self.installTranslator(self.translator)
+        self.translators = install_translators(self, str(QSettings().value("ui/language", "system")))
 
     def apply_theme(self, dark: bool) -> None:
-        if not dark:
-            self.setPalette(self._light_palette)
-            return
-        p = QPalette()
-        base, alt, text = QColor("#1e1f22"), QColor("#2a2b2f"), QColor("#e6e6e6")
-        p.setColor(QPalette.ColorRole.Window, QColor("#25262a"))
-        p.setColor(QPalette.ColorRole.WindowText, text)
-        p.setColor(QPalette.ColorRole.Base, base)
-        p.setColor(QPalette.ColorRole.AlternateBase, alt)
-        p.setColor(QPalette.ColorRole.Text, text)
-        p.setColor(QPalette.ColorRole.Button, QColor("#2f3035"))
-        p.setColor(QPalette.ColorRole.ButtonText, text)
-        p.setColor(QPalette.ColorRole.Highlight, QColor("#2f6fbf"))
-        p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-        p.setColor(QPalette.ColorRole.ToolTipBase, alt)
-        p.setColor(QPalette.ColorRole.ToolTipText, text)
-        p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8a90"))
-        p.setColor(QPalette.ColorRole.Link, QColor("#6cb4ff"))
-        self.setPalette(p)
+        self.setPalette(themed_palette(dark, self._light_palette))
 
 
 def user_message(exc: BaseException) -> tuple[str, bool]:
@@ -242,7 +262,8 @@ def main(library: str | None = None, demo: bool = False, argv: list[str] | None 
         from PySide6.QtCore import QTimer
 
         def report() -> None:
-            print(f"smoke-test: {window.windowTitle()}: {window.model.rowCount()} articles listed "
+            kind = "sample archive" if window.demo else "library"
+            print(f"smoke-test: {kind}: {window.model.rowCount()} articles listed "
                   f"from {window.library.folder if window.library else '-'}", flush=True)
             QTimer.singleShot(200, window.close)
 

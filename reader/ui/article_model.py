@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.core.library import ArticleRow, Library
+from reader.ui.theme import watched_color
 
 BLOCK = 128
 MAX_BLOCKS = 64
@@ -169,7 +170,7 @@ class ArticleTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if not r.read and col == self.COL_TITLE else None
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STAR and r.bookmarked:
-            return QColor("#e0a800")
+            return watched_color(QApplication.palette())
         if role == Qt.ItemDataRole.ForegroundRole and r.read and col == self.COL_TITLE:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_STAR:

@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from reader.core.importer import ImportProgress, ImportReport
 from reader.core.library import Library, LibraryError
+from reader.core.search import QueryError
+from reader.ui.core_words import query_error_text
 
 
 class CallJob(QThread):
@@ -177,6 +179,8 @@ class QueryRunner(QObject):
             self.signals.first.emit(generation, page)
             ids = lib.query_id_array(query, sort=sort, descending=desc)
             self.signals.done.emit(generation, ids, "")
+        except QueryError as exc:  # said in the reader's language
+            self.signals.done.emit(generation, [], query_error_text(exc))
         except Exception as exc:
             self.signals.done.emit(generation, [], str(exc))
 

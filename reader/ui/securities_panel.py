@@ -16,9 +16,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLineEdit,
     QMenu,
@@ -28,7 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.library import Library, SecurityInfo
-from reader.core.securities import MARKETS, display_symbol
+from reader.core.secnames import label, shared_in
+from reader.core.securities import display_symbol
+from reader.ui.core_words import exchange_name
+from reader.ui.theme import watched_color
 
 SecidRole = Qt.ItemDataRole.UserRole + 20
 
@@ -40,8 +44,6 @@ class SecuritiesModel(QAbstractTableModel):
     cost a list of tuples; display strings are made only for the rows on screen, filtering and
     sorting are list operations."""
 
-    WATCHED = QColor("#e0a800")
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.headers = [QCoreApplication.translate("SecuritiesPanel", "Security"),
@@ -50,12 +52,14 @@ class SecuritiesModel(QAbstractTableModel):
                         QCoreApplication.translate("SecuritiesPanel", "Latest")]
         self.all_rows: list[tuple[Any, ...]] = []
         self.rows: list[tuple[Any, ...]] = []
+        self.shared: set[str] = set()  # names borne by two securities: shown with their symbol
         self.filter_text = ""
         self.sort_column, self.sort_order = 2, Qt.SortOrder.DescendingOrder
 
     def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
         self.beginResetModel()
         self.all_rows = rows
+        self.shared = shared_in(r[4] for r in rows)
         self.rows = self._filtered()
         self._sort_rows()
         self.endResetModel()
@@ -120,7 +124,7 @@ class SecuritiesModel(QAbstractTableModel):
             return r[1]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return ("● " if r[9] else "") + (r[4] or r[3])
+                return ("● " if r[9] else "") + (label(r[1], r[4], self.shared) if r[4] else r[3])
             if col == 1:
                 return display_symbol(r[2], r[3])
             if col == 2:
@@ -128,13 +132,13 @@ class SecuritiesModel(QAbstractTableModel):
             if col == 3:
                 return self._day(r[8])[2:]  # yy-mm-dd keeps the column narrow
         if role == Qt.ItemDataRole.ForegroundRole and col == 0 and r[9]:
-            return self.WATCHED
+            return watched_color(QApplication.palette())
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 3:
                 return self._day(r[8])
-            exchange = MARKETS.get(r[2], (f"Market {r[2]}", ""))[0]
+            exchange = exchange_name(r[2])
             tip = f"{r[4]}  {display_symbol(r[2], r[3])}  {exchange}\n" + QCoreApplication.translate(
                 "SecuritiesPanel", "%1 articles").replace("%1", str(r[6]))
             names = [n for n in (r[5] or "").split("\n") if n]
@@ -283,6 +287,73 @@ class TimelineWidget(QWidget):
     def _bar_width(self) -> float:
         return min(float(self.MAX_BAR), self.width() / max(1, len(self.buckets)))
 
+    def label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        return font
+
+    def _label_height(self) -> int:
+        return max(self.LABELS, QFontMetrics(self.label_font()).height() + 1)
+
+    def axis_labels(self) -> list[tuple[QRect, str]]:
+        """The dates under the bars and where they go: the span's first and last day, then as many
+        days between as fit, each under its bar, in the longest format that fits ("2022-05-26",
+        else "05-26"), wholly inside the widget and never overlapping."""
+        if not self.buckets or self.width() <= 0:
+            return []
+        fm = QFontMetrics(self.label_font())
+        width, height = self.width(), self._label_height() - 1
+        top = self.height() - height  # below the axis line
+        bw, n = self._bar_width(), len(self.buckets)
+        end = min(width, int(n * bw))
+        gap = fm.horizontalAdvance("  ")
+        first, last = self.counts[0][0], self.counts[-1][0]
+        formats = ["%Y-%m-%d"] + (["%y-%m-%d"] if first.year != last.year else []) + ["%m-%d"]
+
+        def place(i: int, text: str) -> QRect:
+            w = min(fm.horizontalAdvance(text), width)
+            if i == 0:
+                x = 0  # the span starts at the left edge
+            elif i == n - 1:
+                x = end - w  # and ends under the last bar's right edge
+            else:
+                x = int((i + 0.5) * bw - w / 2)
+            return QRect(max(0, min(x, width - w)), top, w, height)
+
+        def clear(r: QRect, taken: list[tuple[QRect, str]], space: int = gap) -> bool:
+            return all(r.right() + space < t.left() or t.right() + space < r.left() for t, _ in taken)
+
+        for fmt in formats:
+            ends = [(0, first.strftime(fmt))] + ([(n - 1, last.strftime(fmt))] if last != first else [])
+            taken: list[tuple[QRect, str]] = []
+            for i, text in ends:
+                r = place(i, text)
+                if fm.horizontalAdvance(text) > r.width() or not clear(r, taken):
+                    break
+                taken.append((r, text))
+            else:
+                # days between at even steps, halving them while a whole row fits with a label's
+                # width of space around each: 1/2, then 1/4 and 3/4, ...
+                spaced = fm.horizontalAdvance(first.strftime(fmt))
+                parts = 2
+                while parts <= n - 1:
+                    row: list[tuple[QRect, str]] = []
+                    for k in range(1, parts, 2):
+                        i = n * k // parts
+                        text = self.buckets[i][0].strftime(fmt)
+                        r = place(i, text)
+                        if not clear(r, taken + row, spaced):
+                            break
+                        row.append((r, text))
+                    else:
+                        taken += row
+                        parts *= 2
+                        continue
+                    break
+                return sorted(taken, key=lambda t: t[0].left())
+        text = fm.elidedText(first.isoformat(), Qt.TextElideMode.ElideRight, width)  # a very narrow widget
+        return [(place(0, text), text)] if text else []
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         peak = max((c for _, c in self.buckets), default=0)
@@ -290,30 +361,25 @@ class TimelineWidget(QWidget):
             return
         pal = self.palette()
         color, mark = pal.highlight().color(), QColor("#e0a800")
-        bw, area = self._bar_width(), self.height() - self.LABELS
+        bw, area = self._bar_width(), self.height() - self._label_height()
+        top = max(self.TOP, QFontMetrics(self.label_font()).height())  # room for the peak
         p.setPen(pal.mid().color())
         p.drawLine(0, area, self.width(), area)
         for i, (day, c) in enumerate(self.buckets):
             if not c:
                 continue
-            h = max(2, int((area - self.TOP) * c / peak))
+            h = max(2, int((area - top) * c / peak))
             x0, x1 = int(i * bw), int((i + 1) * bw)
             width = max(1, x1 - x0 - (1 if bw >= 4 else 0))
             chosen = self.selected is not None and day <= self.selected < day + dt.timedelta(days=self.bucket_days)
             p.fillRect(QRect(x0, area - h, width, h), mark if chosen else color)
         p.setPen(pal.placeholderText().color())
-        font = p.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        p.setFont(font)
-        first, last = self.counts[0][0], self.counts[-1][0]
-        end = int(len(self.buckets) * bw)
-        label = QRect(0, area + 1, max(end, 1), self.LABELS - 1)
-        p.drawText(label, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), first.isoformat())
-        if last != first and end > 2 * p.fontMetrics().horizontalAdvance(first.isoformat()) + 12:
-            p.drawText(label, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), last.isoformat())
+        p.setFont(self.label_font())
+        for rect, text in self.axis_labels():
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
         peak_text = self.tr("peak %1/day").replace("%1", str(peak)) if self.bucket_days == 1 else \
             self.tr("peak %1/week").replace("%1", str(peak))
-        p.drawText(QRect(0, 0, self.width(), self.TOP), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        p.drawText(QRect(0, 0, self.width(), top), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                    peak_text)
         p.end()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
 LANGUAGES = [("system", "System language"), ("en", "English"), ("zh_CN", "简体中文")]
+ZOOM_MIN, ZOOM_MAX = -5, 10  # text size steps; the window keeps within them
 
 
 class SettingsDialog(QDialog):
@@ -60,14 +61,14 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Article font:"), self.serif)
 
         self.zoom = QSpinBox()
-        self.zoom.setRange(-5, 10)
+        self.zoom.setRange(ZOOM_MIN, ZOOM_MAX)
         self.zoom.setValue(int(settings.value("view/zoom", 0)))
         form.addRow(self.tr("Text size (steps):"), self.zoom)
 
         self.delay = QSpinBox()
         self.delay.setRange(0, 60000)
         self.delay.setSingleStep(500)
-        self.delay.setSuffix(" ms")
+        self.delay.setSuffix(self.tr(" ms"))
         self.delay.setValue(int(settings.value("reader/markReadDelayMs", 1500)))
         form.addRow(self.tr("Mark as read after:"), self.delay)
 

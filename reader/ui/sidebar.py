@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from reader.core.library import Library
 
@@ -15,8 +23,28 @@ KindRole = Qt.ItemDataRole.UserRole + 11
 NameRole = Qt.ItemDataRole.UserRole + 12
 
 
+def newest_article_day(lib: Library) -> dt.date | None:
+    """The day (in the library's time zone) of the newest article, or None for an empty library."""
+    ids = lib.query_ids("", limit=1)
+    if not ids:
+        return None
+    row = lib.rows(ids).get(ids[0])
+    return row.published.astimezone(lib.tz).date() if row is not None else None
+
+
 def quote(value: str) -> str:
     return f'"{value}"' if any(c.isspace() for c in value) or not value else value
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Counts in the palette's quieter text colour, read when painting: a theme switch repaints
+    them in the new colours without rebuilding the tree."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        pal = option.palette  # type: ignore[attr-defined]
+        pal.setColor(QPalette.ColorRole.Text, pal.color(QPalette.ColorRole.PlaceholderText))
+        option.palette = pal  # type: ignore[attr-defined]
 
 
 class Sidebar(QTreeWidget):
@@ -31,6 +59,8 @@ class Sidebar(QTreeWidget):
         super().__init__(parent)
         self.setHeaderHidden(True)
         self.setColumnCount(2)
+        self.count_delegate = CountDelegate(self)
+        self.setItemDelegateForColumn(1, self.count_delegate)
         self.setIndentation(12)
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
@@ -58,7 +88,6 @@ class Sidebar(QTreeWidget):
         item.setData(0, KindRole, kind)
         item.setData(0, NameRole, name or label)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setForeground(1, self.palette().placeholderText())
         return item
 
     def populate(self, lib: Library | None, *, reuse_archive_counts: bool = False) -> None:
@@ -72,13 +101,10 @@ class Sidebar(QTreeWidget):
             self._suppress = False
             return
         st = lib.reading_counts()
-        today = dt.datetime.now(lib.tz).date()
-        week_start = today - dt.timedelta(days=today.weekday())
         self._entry(self, self.tr("All articles"), "", st["articles"], "all")
         self._entry(self, self.tr("Unread"), "is:unread", st["unread"], "unread")
         self._entry(self, self.tr("Bookmarked"), "is:bookmarked", st["bookmarked"], "bookmarked")
-        self._entry(self, self.tr("Today"), f"after:{today.isoformat()}", None, "today")
-        self._entry(self, self.tr("This week"), f"after:{week_start.isoformat()}", None, "week")
+        self._recent_entries(lib)
         watch = lib.watchlist()
         if watch:
             # the count beside the watchlist and each watched security is its unread news
@@ -118,6 +144,26 @@ class Sidebar(QTreeWidget):
         self._suppress = False
         self.select_query(keep, emit=False)
 
+    def _recent_entries(self, lib: Library) -> None:
+        """Today and This week, by the wall clock; for an archive whose newest post is older,
+        the newest day with articles and the seven days up to it, saying which dates they are."""
+        today = dt.datetime.now(lib.tz).date()
+        newest_day = newest_article_day(lib)
+        if newest_day is None or newest_day >= today:
+            week_start = today - dt.timedelta(days=today.weekday())
+            self._entry(self, self.tr("Today"), f"after:{today.isoformat()}", None, "today")
+            self._entry(self, self.tr("This week"), f"after:{week_start.isoformat()}", None, "week")
+            return
+        week_start = newest_day - dt.timedelta(days=6)
+        day = self._entry(self, self.tr("Newest day (%1)").replace("%1", newest_day.strftime("%m-%d")),
+                          f"after:{newest_day.isoformat()}", None, "today")
+        day.setToolTip(0, self.tr("No articles today: the newest day with articles, %1")
+                       .replace("%1", newest_day.isoformat()))
+        week = self._entry(self, self.tr("Week to %1").replace("%1", newest_day.strftime("%m-%d")),
+                           f"after:{week_start.isoformat()}", None, "week")
+        week.setToolTip(0, self.tr("The seven days up to the newest article: %1 to %2")
+                        .replace("%1", week_start.isoformat()).replace("%2", newest_day.isoformat()))
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         width = self.viewport().width()
@@ -138,10 +184,12 @@ class Sidebar(QTreeWidget):
         return False
 
     def _items(self) -> list[QTreeWidgetItem]:
-        out = []
+        out: list[QTreeWidgetItem] = []
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop(0)
+            if item is None:
+                continue
             if item.data(0, QueryRole) is not None:
                 out.append(item)
             stack[0:0] = [item.child(i) for i in range(item.childCount())]

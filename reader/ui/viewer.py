@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QUrl, Signal
@@ -18,7 +19,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCharFormat, QTextCurs
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from reader.core.library import ArticleDetail
-from reader.core.securities import display_symbol
+from reader.core.securities import Security, display_symbol
+from reader.ui.core_words import exchange_name
 
 _IMG_RE = re.compile(r"<img\b([^>]*)>", re.I)
 _ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
@@ -26,10 +28,19 @@ _ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
 _BLANK_IMAGE = QImage(1, 1, QImage.Format.Format_ARGB32)
 _BLANK_IMAGE.fill(0)
 
+# A long post can link forty securities; the header shows the most mentioned and folds the rest
+# (only when that hides a few: "+1 more" would save nothing).
+CHIPS_SHOWN = 8
+CHIPS_FOLD = 10
+CHIPS_MORE, CHIPS_LESS = "chips:more", "chips:less"  # handled here, never routed to the window
+_SECURITY_HREF_RE = re.compile(r'href="security:([^"]+)"')
+
 LIGHT = {"fg": "#1d1d1f", "muted": "#6e6e73", "link": "#0b62c4", "chip_bg": "#e8f0fb",
-         "chip_fg": "#0b4fa0", "quote": "#f4f5f7", "rule": "#d9dce1", "mark": "#ffe58a"}
+         "chip_fg": "#0b4fa0", "quote": "#f4f5f7", "rule": "#d9dce1", "mark": "#ffe58a",
+         "find": "#ffb84d"}
 DARK = {"fg": "#e6e6e6", "muted": "#9a9aa0", "link": "#6cb4ff", "chip_bg": "#1f3550",
-        "chip_fg": "#9fcbff", "quote": "#26282c", "rule": "#3a3d42", "mark": "#7a6300"}
+        "chip_fg": "#9fcbff", "quote": "#26282c", "rule": "#3a3d42", "mark": "#7a6300",
+        "find": "#94500a"}
 
 
 def stylesheet(dark: bool, serif: bool) -> str:
@@ -69,6 +80,28 @@ def image_placeholders(body: str, label: str = "Image") -> str:
     return _IMG_RE.sub(repl, body)
 
 
+def _unbroken(text: str) -> str:
+    """Text no line break splits: Chinese breaks between any two characters, and a chip cut into
+    "银" and "行 BK0475" reads as two.  Word joiners (U+2060) are invisible."""
+    return "\u2060".join(text)
+
+
+def chip_order(a: ArticleDetail) -> list[Security]:
+    """The article's securities, the most linked in its text first: what the article is about
+    before what it names in passing (ties keep the order of first mention)."""
+    counts = Counter(_SECURITY_HREF_RE.findall(a.html))
+    return sorted(a.securities, key=lambda s: -counts[s.secid])
+
+
+class _PrintDocument(QTextDocument):
+    """A document for paper: loads no resource either (a plain QTextDocument would read files)."""
+
+    def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+        if type_ == QTextDocument.ResourceType.ImageResource.value or type_ == QTextDocument.ResourceType.ImageResource:
+            return _BLANK_IMAGE
+        return QByteArray()
+
+
 class ArticleViewer(QTextBrowser):
     """Shows one article; emits ``linkActivated`` for the window to route."""
 
@@ -81,8 +114,10 @@ class ArticleViewer(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
-        self.anchorClicked.connect(self.linkActivated.emit)
+        self.anchorClicked.connect(self._anchor_clicked)
         self.article: ArticleDetail | None = None
+        self.page_html = ""  # what was given to setHtml: printing renders it again, in light colours
+        self._chips_expanded: int | None = None  # the article whose chips are all shown
         self.dark = False
         self.serif = False
         self.refused: list[str] = []
@@ -136,7 +171,8 @@ class ArticleViewer(QTextBrowser):
             self.serif = serif
         self.apply_style()
 
-    def header_html(self, a: ArticleDetail) -> str:
+    def header_html(self, a: ArticleDetail, paper: bool = False) -> str:
+        """Title, meta line, tags and chips; on ``paper`` every chip, as nothing can unfold there."""
         e = html.escape
         meta = [a.published.strftime("%Y-%m-%d %H:%M")]
         if a.source:
@@ -154,24 +190,39 @@ class ArticleViewer(QTextBrowser):
             tags = " ".join(f'<span class="chip">&nbsp;#{e(t)}&nbsp;</span>' for t in a.user_tags)
             parts.append(f'<p class="meta">{tags}</p>')
         if a.securities:
+            secs = chip_order(a)
+            folds = len(secs) > CHIPS_FOLD and not paper
+            folded = folds and self._chips_expanded != a.id
             chips = " ".join(
-                f'<a class="chip" href="security:{e(s.secid)}" title="{e(s.exchange)}">'
-                f"&nbsp;{e(s.name or s.code)} {e(display_symbol(s.market, s.code))}&nbsp;</a>"
-                for s in a.securities
+                f'<a class="chip" href="security:{e(s.secid)}" title="{e(exchange_name(s.market))}">'
+                f"&nbsp;{_unbroken(e(s.name or s.code))}&nbsp;{e(display_symbol(s.market, s.code))}&nbsp;</a>"
+                for s in (secs[:CHIPS_SHOWN] if folded else secs)
             )
+            if folded:
+                more = self.tr("+%1 more").replace("%1", str(len(secs) - CHIPS_SHOWN))
+                chips += f' &nbsp;<a href="{CHIPS_MORE}">{e(more)}</a>'
+            elif folds:
+                chips += f' &nbsp;<a href="{CHIPS_LESS}">{e(self.tr("Show fewer"))}</a>'
             parts.append(f'<p class="meta">{chips}</p>')
         parts.append("<hr/>")
         return "".join(parts)
+
+    def article_html(self, a: ArticleDetail, paper: bool = False) -> str:
+        body = image_placeholders(a.html, self.tr("Image"))
+        return f"<html><body>{self.header_html(a, paper)}{body}</body></html>"
 
     def show_article(self, a: ArticleDetail | None, highlight: list[str] | None = None) -> None:
         self.article = a
         self._highlight_terms = list(highlight or [])
         self._find_selections = []
+        if a is None or a.id != self._chips_expanded:
+            self._chips_expanded = None
         if a is None:
+            self.page_html = ""
             self.clear()
             return
-        body = image_placeholders(a.html, self.tr("Image"))
-        self.setHtml(f"<html><body>{self.header_html(a)}{body}</body></html>")
+        self.page_html = self.article_html(a)
+        self.setHtml(self.page_html)
         mark = QColor((DARK if self.dark else LIGHT)["mark"])
         self._term_selections = self._selections_for(self._highlight_terms, mark)
         self._update_selections()
@@ -179,7 +230,34 @@ class ArticleViewer(QTextBrowser):
 
     def show_message(self, title: str, body_html: str) -> None:
         self.article = None
-        self.setHtml(f"<html><body><h1>{html.escape(title)}</h1>{body_html}</body></html>")
+        self.page_html = f"<html><body><h1>{html.escape(title)}</h1>{body_html}</body></html>"
+        self.setHtml(self.page_html)
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "chips":
+            self.expand_chips(url.path() == "more")
+            return
+        self.linkActivated.emit(url)
+
+    def expand_chips(self, expand: bool) -> None:
+        """Show all the article's securities, or the first few again; the page stays where it is."""
+        a = self.article
+        if a is None:
+            return
+        self._chips_expanded = a.id if expand else None
+        bar = self.verticalScrollBar().value()
+        self.show_article(a, self._highlight_terms)
+        self.verticalScrollBar().setValue(bar)
+
+    def print_document(self) -> QTextDocument:
+        """The page laid out again with the light stylesheet, every chip unfolded: paper is white
+        in every theme (the dark theme's light text would barely print) and cannot unfold."""
+        doc = _PrintDocument()
+        doc.setDefaultStyleSheet(stylesheet(False, self.serif))
+        doc.setDefaultFont(self.document().defaultFont())
+        doc.setDocumentMargin(self.document().documentMargin())
+        doc.setHtml(self.article_html(self.article, paper=True) if self.article else self.page_html)
+        return doc
 
     # --- highlighting and find in page ------------------------------------------------------------
 
@@ -188,6 +266,8 @@ class ArticleViewer(QTextBrowser):
         doc = self.document()
         fmt = QTextCharFormat()
         fmt.setBackground(color)
+        # the body's colour on the mark, for links too: the marks are chosen to be readable with it
+        fmt.setForeground(QColor((DARK if self.dark else LIGHT)["fg"]))
         for term in terms:
             if not term:
                 continue
@@ -209,7 +289,8 @@ class ArticleViewer(QTextBrowser):
 
     def find_all(self, text: str) -> int:
         """Highlight every match of ``text``; returns how many."""
-        self._find_selections = self._selections_for([text], QColor("#ffb84d")) if text else []
+        find = QColor((DARK if self.dark else LIGHT)["find"])
+        self._find_selections = self._selections_for([text], find) if text else []
         self._update_selections()
         return len(self._find_selections)
 
