@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     CompositeKey,
@@ -76,6 +77,7 @@ class BaseModel(Model):  # type: ignore[misc]
 
 
 class Article(BaseModel):
+    id = AutoField()
     key = TextField(unique=True)
     title = TextField()
     published = IntegerField()  # seconds since the epoch (UTC)
@@ -86,8 +88,8 @@ class Article(BaseModel):
     summary = TextField(default="")
     categories = TextField(default="")  # space-separated, as Jekyll writes them
     tags = TextField(default="")
-    html = CompressedTextField()
-    text = CompressedTextField()
+    html = CompressedTextField(null=True)  # nullable in migration 1 (always written, though)
+    text = CompressedTextField(null=True)
     word_count = IntegerField(default=0)
     char_count = IntegerField(default=0)
     warnings = TextField(default="")  # one per line
@@ -115,6 +117,7 @@ class Label(BaseModel):
 
 
 class Security(BaseModel):
+    id = AutoField()
     secid = TextField(unique=True)
     market = IntegerField()
     code = TextField()
@@ -147,6 +150,7 @@ class ArticleSecurity(BaseModel):
 
 
 class UserTag(BaseModel):
+    id = AutoField()
     name = TextField(unique=True)
     created_at = IntegerField()
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -22,7 +22,6 @@ from reader.core.post import DEFAULT_TZ, zone
 from reader.core.store import LibraryDiskFull, LibraryError, LibraryReadOnly
 
 CHUNK = 500  # ids per IN list (well below SQLite's limit on parameters)
-Q = TypeVar("Q")
 
 
 def now() -> int:
@@ -74,9 +73,10 @@ class Connection:
         self.tz = zone(DEFAULT_TZ)
         self.write_lock = threading.RLock()
 
-    def q(self, query: Q) -> Q:
-        """A peewee query bound to this library's database."""
-        return query.bind(self.db)  # type: ignore[attr-defined,no-any-return]
+    def q(self, query: Any) -> Any:
+        """A peewee query bound to this library's database (typed ``Any``: peewee's hints
+        describe model instances, not the ``.tuples()`` rows the rooms read)."""
+        return query.bind(self.db)
 
     def sql(self, statement: str, params: Sequence[Any] = ()) -> Any:
         """Run one raw statement (from ``reader.core.sql``); returns the cursor."""

@@ -17,7 +17,14 @@ from reader.core.library.connection import Connection, chunks
 from reader.core.library.records import ArticleDetail, ArticleRow, SearchHit, aware
 from reader.core.search import CompiledQuery, QueryError, compile_query, snippet
 from reader.core.securities import Security as SecurityRef
-from reader.core.store import Article, ArticleSecurity, ArticleUserTag, Security, UserTag, decompress
+from reader.core.store import (
+    Article,
+    ArticleSecurity,
+    ArticleUserTag,
+    Security,
+    UserTag,
+    decompress,
+)
 
 # How many articles a filter may always select and still lead a query (see Queries.plan).
 _DRIVE_MIN, _DRIVE_MIN_ALL = 200, 2_000
