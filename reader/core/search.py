@@ -231,7 +231,7 @@ def _filter(
     if kind in ("before", "after"):
         start = _day_start(value, tz, today)
         bound = int(start.timestamp()) * SORT_KEY_SHIFT
-        return Filter("a.sort_key < ?" if kind == "before" else "a.sort_key >= ?", [bound])
+        return Filter(sql.BEFORE_CHECK if kind == "before" else sql.AFTER_CHECK, [bound])
     if kind == "is":
         v = value.lower()
         if v in ("bookmarked", "starred", "star", "bookmark"):

@@ -3,11 +3,13 @@
 The ordinary reads and writes go through the peewee models (``store.py``) and peewee's query
 builder.  What is here stays SQL because a benchmark shows the builder's cost, or a construct it
 cannot express, matters there; each statement names that benchmark in a one-line comment
-(``tests/benchmarks/``).  Measured on this machine (``bench_library.py`` import of 10,000
-posts, ~12 statements per stored article): building one statement with peewee costs 25-60 µs
-against ~3 µs for a prepared string, i.e. the writer's batch would lose a third of its store
-rate; the search fragments are composed per query by ``search.py``'s compiler, in a shape
-(FTS5 ``MATCH``, ``rowid`` joins, driven ``IN`` lists) the builder has no model for.
+(``tests/benchmarks/``).  Measured on the 2-core machine: one statement built and run by peewee
+costs 72 µs (an ``INSERT OR IGNORE`` into ``label``) and 167 µs (the writer's article-by-key
+``SELECT``) against 5 µs and 6 µs for these prepared strings; the writer runs about a dozen per
+stored article, at ~1 ms per article in ``bench_library.py``'s bulk store, so the builder would
+more than halve its rate.  The search fragments are composed per query by ``search.py``'s
+compiler, in a shape (FTS5 ``MATCH``, ``rowid`` joins, driven ``IN`` lists, bounded counts)
+the builder has no model for.
 
 A module of constants only: it imports nothing, so both the query compiler (``search.py``) and
 the library's rooms (``reader.core.library``) read it without an import circle.
@@ -94,6 +96,12 @@ FTS_REBUILD_SLICE = "SELECT id, sort_key, title, text FROM article WHERE id > ? 
 
 # --- queries: ids, the list's rows, search pages ---------------------------------------------
 
+# bench_gui.py: a new filter's list at 1M (the list's sort orders; ties newest first)
+LIST_ORDERS = {
+    "published": "a.sort_key",
+    "title": "a.title COLLATE NOCASE",
+    "source": "a.source COLLATE NOCASE",
+}
 # bench_library.py: search at 100,000 articles (first page): the planner's bounded count
 PLAN_ESTIMATE = "SELECT count(*) FROM ({estimate} LIMIT {limit})"
 # bench_library.py: search at 100,000 articles (first page): the planner's size of the library
@@ -154,6 +162,10 @@ CATEGORY_CHECK = (
 SOURCE_CHECK = "a.source = ? COLLATE NOCASE"
 # bench_library.py: search at 100,000 articles (filtered queries): a source that may lead
 SOURCE_IDS = "SELECT id FROM article WHERE source = ? COLLATE NOCASE"
+# bench_library.py: search at 100,000 articles (word + is:unread + after:): a date bound
+BEFORE_CHECK = "a.sort_key < ?"
+# bench_library.py: search at 100,000 articles (word + is:unread + after:): a date bound
+AFTER_CHECK = "a.sort_key >= ?"
 # bench_library.py: search at 100,000 articles (filtered queries): checked per article
 KEY_CHECK = "a.key = ?"
 # bench_library.py: search at 100,000 articles (filtered queries): a key that may lead
@@ -199,6 +211,12 @@ SECURITY_ROWS = (
     "SELECT " + SECURITY_COLUMNS + " FROM security sc JOIN security_total t ON t.security_id = sc.id "
     "WHERE t.articles > 0 {cond} ORDER BY {order}"
 )
+# bench_gui.py: securities panel, fill it (its sort orders)
+SECURITY_ORDERS = {
+    "articles": "t.articles DESC, t.last_seen DESC",
+    "name": "sc.name COLLATE NOCASE",
+    "recent": "t.last_seen DESC",
+}
 # bench_gui.py: securities panel, a filter keystroke
 SECURITY_ROWS_FILTER = (
     "AND (sc.secid LIKE ? OR sc.code LIKE ? OR sc.name LIKE ? OR sc.names LIKE ? "

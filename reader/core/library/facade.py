@@ -63,7 +63,7 @@ class Library:
         self.catalog = Catalog(self.conn)
         self.securities_room = Securities(self.conn)
         self.queries = Queries(self.conn, self.securities_room.resolve)
-        self.reader_data = ReaderData(self.conn, self.settings, self.queries.article_id)
+        self.reader_data = ReaderData(self.conn, self.settings, self.queries.article_ids)
         self.writer = ImportWriter(self.conn, self.settings, self.reader_data, self.catalog.article_count)
 
     # --- opening ---------------------------------------------------------------------------

@@ -28,11 +28,6 @@ from reader.core.store import (
 
 # How many articles a filter may always select and still lead a query (see Queries.plan).
 _DRIVE_MIN, _DRIVE_MIN_ALL = 200, 2_000
-ORDERS = {
-    "published": "a.sort_key",
-    "title": "a.title COLLATE NOCASE",
-    "source": "a.source COLLATE NOCASE",
-}
 
 
 class Queries:
@@ -78,8 +73,9 @@ class Queries:
         if cq.impossible:
             return []
         direction = "DESC" if descending else "ASC"
-        col = ORDERS.get(sort, "a.sort_key")
-        order = f"{col} {direction}" if col == "a.sort_key" else f"{col} {direction}, a.sort_key DESC"
+        col = sql.LIST_ORDERS.get(sort, sql.LIST_ORDERS["published"])
+        newest = sql.LIST_ORDERS["published"]
+        order = f"{col} {direction}" if col == newest else f"{col} {direction}, {newest} DESC"
         statement, params = cq.sql(order=order, limit=limit, drive=self.plan(cq, page=limit is not None))
         return self.c.sql(statement, params)  # type: ignore[no-any-return]
 
@@ -120,6 +116,19 @@ class Queries:
         if aid is None and re.fullmatch(r"(?i)(nw)?\d+", k):
             aid = self._id_of(k.upper())
         return None if aid is None else int(aid)
+
+    def article_ids(self, keys: Iterable[str]) -> dict[str, int]:
+        """``article_id`` for many keys at once (a user-data file's): key -> id of those found."""
+        wanted = {k: k.strip() for k in keys}
+        out: dict[str, int] = {}
+        for attempt in (wanted, {k: v.upper() for k, v in wanted.items()
+                                 if re.fullmatch(r"(?i)(nw)?\d+", v)}):
+            todo = {v: k for k, v in attempt.items() if k not in out}
+            for chunk in chunks(list(todo)):
+                query = Article.select(Article.key, Article.id).where(Article.key.in_(list(chunk)))
+                for key, aid in self.c.q(query.tuples()):
+                    out[todo[key]] = int(aid)
+        return out
 
     def _id_of(self, key: str) -> Any:
         return self.c.q(Article.select(Article.id).where(Article.key == key)).scalar()

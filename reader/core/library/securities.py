@@ -19,8 +19,6 @@ from reader.core.securities import MARKETS, parse_secid
 from reader.core.store import Security
 
 CO_MENTION_WINDOW = 5000  # a security's most recent articles that co-mentions are counted in
-_ORDERS = {"articles": "t.articles DESC, t.last_seen DESC", "name": "sc.name COLLATE NOCASE",
-           "recent": "t.last_seen DESC"}
 
 
 class Securities:
@@ -39,7 +37,8 @@ class Securities:
             cond = sql.SECURITY_ROWS_FILTER
             params = [like, like, like, like, f]
         # the totals are kept in security_total as links change: no aggregation over the links
-        statement = sql.SECURITY_ROWS.format(cond=cond, order=_ORDERS.get(order, _ORDERS["articles"]))
+        by = sql.SECURITY_ORDERS.get(order, sql.SECURITY_ORDERS["articles"])
+        statement = sql.SECURITY_ROWS.format(cond=cond, order=by)
         if limit:
             statement += " LIMIT ?"
             params.append(limit)

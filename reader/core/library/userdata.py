@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from reader.core.store import (
     Article,
     ArticleUserTag,
     LibraryError,
+    Meta,
     SavedSearch,
     UserTag,
     Watch,
@@ -40,10 +42,11 @@ def clean_tag(name: str) -> str:
 
 
 class ReaderData:
-    def __init__(self, conn: Connection, settings: Settings, article_id: Callable[[str], int | None]):
+    def __init__(self, conn: Connection, settings: Settings,
+                 article_ids: Callable[[Iterable[str]], dict[str, int]]):
         self.c = conn
         self.settings = settings
-        self.article_id = article_id
+        self.article_ids = article_ids
 
     # --- bookmarks and read marks ----------------------------------------------------------------
 
@@ -206,21 +209,19 @@ class ReaderData:
             raise LibraryError(f"Cannot read user data from {path}: {exc}") from exc
         if not isinstance(data, dict) or data.get("format") != USER_DATA_FORMAT:
             raise LibraryError(f"{path} is not a Finews Reader user-data file")
-        n = 0
+        entries = {str(k): e for k, e in (data.get("articles") or {}).items() if isinstance(e, dict)}
+        found = self.article_ids(list(entries))
         with self.c.writing():
             for t in data.get("tags", []):
                 if isinstance(t, dict) and isinstance(t.get("name"), str) and clean_tag(t["name"]):
                     at = t.get("created_at")
                     self.tag_id(clean_tag(t["name"]), True, at if isinstance(at, int) else None)
-            for key, entry in (data.get("articles") or {}).items():
-                if not isinstance(entry, dict):
-                    continue
-                aid = self.article_id(str(key))
-                if aid is None:
-                    self.settings.put(PENDING + str(key), json.dumps(entry, ensure_ascii=False))
-                else:
-                    self.apply_entry(aid, entry)
-                n += 1
+            waiting = [(PENDING + k, json.dumps(e, ensure_ascii=False)) for k, e in entries.items()
+                       if k not in found]
+            for chunk in chunks(waiting):
+                self.c.q(Meta.insert_many(list(chunk), fields=[Meta.key, Meta.value])
+                         .on_conflict_replace()).execute()
+            self.apply_entries([(found[k], e) for k, e in entries.items() if k in found])
             for w in data.get("watchlist", []):
                 if isinstance(w, dict) and isinstance(w.get("secid"), str):
                     self.c.q(Watch.insert(secid=w["secid"], added_at=int(w.get("added_at") or now()))
@@ -229,26 +230,44 @@ class ReaderData:
                 if isinstance(s, dict) and isinstance(s.get("name"), str) and isinstance(s.get("query"), str):
                     self.c.q(SavedSearch.insert(name=s["name"], query=s["query"], created_at=now())
                              .on_conflict_ignore()).execute()
-        return n
+        return len(entries)
 
-    def apply_entry(self, aid: int, entry: dict[str, Any]) -> None:
-        """One article's entry of a user-data file (inside the caller's transaction)."""
-        if entry.get("bookmarked"):
-            self.c.q(Article.update(bookmarked=True, bookmarked_at=fn.coalesce(
-                Article.bookmarked_at, entry.get("bookmarked_at") or now())).where(Article.id == aid)).execute()
-        if entry.get("read"):
-            self.c.q(Article.update(read=True, read_at=fn.coalesce(
-                Article.read_at, entry.get("read_at") or now())).where(Article.id == aid)).execute()
-        stamps = entry.get("tagged_at")
-        when: dict[str, Any] = stamps if isinstance(stamps, dict) else {}
-        for tag in entry.get("tags") or []:
-            if isinstance(tag, str) and clean_tag(tag):
-                tid = self.tag_id(clean_tag(tag), True)
-                assert tid is not None
-                at = when.get(tag)
-                self._tag([(aid, tid, at if isinstance(at, int) else now())])
+    def apply_entries(self, entries: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """Articles' entries of a user-data file (inside the caller's transaction): bookmarks
+        and read marks are added (a time already stored stays), tags united.
+
+        One ``UPDATE`` per distinct time rather than one per article and mark: restoring
+        10,000 marks costs a few dozen statements, not 20,000 (peewee builds each in ~0.1 ms,
+        which made a per-article restore 14 times slower than the raw SQL it replaced)."""
+        marks: dict[tuple[str, Any], list[int]] = defaultdict(list)
+        tags: list[tuple[int, int, int]] = []
+        tag_ids: dict[str, int] = {}
+        stamp = now()
+        for aid, entry in entries:
+            for what in ("bookmarked", "read"):
+                if entry.get(what):
+                    at = entry.get(f"{what}_at")
+                    marks[(what, at if isinstance(at, int | float | str) and at else stamp)].append(aid)
+            stamps = entry.get("tagged_at")
+            when: dict[str, Any] = stamps if isinstance(stamps, dict) else {}
+            for tag in entry.get("tags") or []:
+                if isinstance(tag, str) and clean_tag(tag):
+                    name = clean_tag(tag)
+                    if name not in tag_ids:
+                        tid = self.tag_id(name, True)
+                        assert tid is not None
+                        tag_ids[name] = tid
+                    at = when.get(tag)
+                    tags.append((aid, tag_ids[name], at if isinstance(at, int) else stamp))
+        for (what, at), ids in marks.items():
+            flag, time_col = ((Article.bookmarked, Article.bookmarked_at) if what == "bookmarked"
+                              else (Article.read, Article.read_at))
+            for chunk in chunks(ids):
+                self.c.q(Article.update({flag: True, time_col: fn.coalesce(time_col, at)})
+                         .where(Article.id.in_(list(chunk)))).execute()
+        self._tag(tags)
 
     def apply_pending(self, key: str, blob: str, aid: int) -> None:
         """User data that waited for the article ``key``, now stored as ``aid``."""
-        self.apply_entry(aid, json.loads(blob))
+        self.apply_entries([(aid, json.loads(blob))])
         self.settings.delete(PENDING + key)
