@@ -123,11 +123,14 @@ class Queries:
         out: dict[str, int] = {}
         for attempt in (wanted, {k: v.upper() for k, v in wanted.items()
                                  if re.fullmatch(r"(?i)(nw)?\d+", v)}):
-            todo = {v: k for k, v in attempt.items() if k not in out}
+            todo: dict[str, list[str]] = {}
+            for k, v in attempt.items():
+                if k not in out:
+                    todo.setdefault(v, []).append(k)
             for chunk in chunks(list(todo)):
                 query = Article.select(Article.key, Article.id).where(Article.key.in_(list(chunk)))
                 for key, aid in self.c.q(query.tuples()):
-                    out[todo[key]] = int(aid)
+                    out.update(dict.fromkeys(todo[key], int(aid)))
         return out
 
     def _id_of(self, key: str) -> Any:
