@@ -221,13 +221,9 @@ def _security_filter(lib: Any, ref: str) -> str:
     if not ids:
         raise LookupError(f"no security {ref!r} in the library")
     if len(ids) > 1:
-        rows = lib._sql(
-            f"SELECT secid, name FROM security WHERE id IN ({','.join('?' * len(ids))})", ids
-        ).fetchall()
-        names = ", ".join(f"{s} {n}" for s, n in rows)
+        names = ", ".join(f"{s} {n}" for s, n in lib.secids(ids))
         raise LookupError(f"{ref!r} is ambiguous: {names}; give the secid")
-    secid = lib._one("SELECT secid FROM security WHERE id = ?", (ids[0],))
-    return f"sec:{secid}"
+    return f"sec:{lib.secids(ids)[0][0]}"
 
 
 def cmd_list(args: argparse.Namespace, lib: Any) -> int:
@@ -333,7 +329,7 @@ def cmd_watch(args: argparse.Namespace, lib: Any) -> int:
         if len(ids) != 1:
             _err(f"{ref!r} is {'unknown' if not ids else 'ambiguous'}; give the secid (e.g. 1.600519)")
             return EXIT_NOT_FOUND
-        secids.append(lib._one("SELECT secid FROM security WHERE id = ?", (ids[0],)))
+        secids.append(lib.secids(ids)[0][0])
     (lib.watch if args.command == "watch" else lib.unwatch)(secids)
     return EXIT_OK
 

@@ -13,7 +13,7 @@ _KEY = "watched_folders"
 
 
 def watched_folders(lib: Library) -> list[str]:
-    raw = lib._one("SELECT value FROM meta WHERE key = ?", (_KEY,))
+    raw = lib.setting(_KEY)
     try:
         folders = json.loads(raw) if raw else []
     except ValueError:
@@ -23,8 +23,7 @@ def watched_folders(lib: Library) -> list[str]:
 
 def set_watched_folders(lib: Library, folders: list[str]) -> None:
     unique = list(dict.fromkeys(os.path.abspath(f) for f in folders))
-    with lib._write_lock, lib.db.atomic("IMMEDIATE"):
-        lib._sql("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (_KEY, json.dumps(unique)))
+    lib.set_setting(_KEY, json.dumps(unique))
 
 
 def watch_folder(lib: Library, folder: str) -> None:

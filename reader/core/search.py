@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reader.core import sql
 from reader.core.textindex import literal_parts, match_expression, normalize
 
 _TOKEN_RE = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
@@ -65,7 +66,7 @@ class Filter:
         return Filter(f"NOT ({self.check})", list(self.params))
 
 
-_PROBE = "EXISTS (SELECT 1 FROM article_fts WHERE article_fts MATCH ? AND article_fts.rowid = a.sort_key)"
+_PROBE = sql.FTS_PROBE
 
 
 @dataclass
@@ -86,13 +87,12 @@ class CompiledQuery:
         params: list[object] = []
         clauses: list[str] = []
         if self.fts and drive is None:
-            sql = (f"SELECT {select} FROM article_fts JOIN article a ON a.sort_key = article_fts.rowid "
-                   "WHERE article_fts MATCH ?")
+            stmt = sql.FTS_LEAD.format(select=select)
             params.append(self.fts)
             if order == "a.sort_key DESC":
                 order = "article_fts.rowid DESC"
         else:
-            sql = f"SELECT {select} FROM article a WHERE 1"
+            stmt = sql.ARTICLES_LEAD.format(select=select)
         if self.impossible:
             clauses.append("0")
         for i, f in enumerate(self.filters):
@@ -105,16 +105,16 @@ class CompiledQuery:
             if limit is not None:  # a page: probe row by row, stopping early
                 clauses.append("NOT " + _PROBE)
             else:  # everything: one pass over the excluded matches
-                clauses.append("a.sort_key NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
+                clauses.append(sql.FTS_EXCLUDED)
             params.append(self.exclude)
         for clause in clauses:
-            sql += f" AND ({clause})"
+            stmt += f" AND ({clause})"
         if order:
-            sql += f" ORDER BY {order}"
+            stmt += f" ORDER BY {order}"
         if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
+            stmt += " LIMIT ? OFFSET ?"
             params.extend([limit, offset])
-        return sql, params
+        return stmt, params
 
 
 def tokenize(query: str) -> list[Term]:
@@ -220,13 +220,11 @@ def _code_or_text(term: Term, expr: str, resolve_security: Callable[[str], list[
     if not sids:
         return None
     marks = ",".join("?" * len(sids))
-    linked = f"SELECT article_id FROM article_security WHERE security_id IN ({marks})"
+    linked = sql.SECURITY_IDS.format(marks=marks)
     return Filter(
-        f"{_PROBE} OR EXISTS (SELECT 1 FROM article_security s WHERE s.article_id = a.id "
-        f"AND s.security_id IN ({marks}))", [expr, *sids],
-        drive=f"a.sort_key IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?) OR a.id IN ({linked})",
-        estimate=f"SELECT rowid FROM article_fts WHERE article_fts MATCH ? UNION ALL {linked}",
-        est_params=[expr, *sids],
+        sql.CODE_CHECK.format(marks=marks), [expr, *sids],
+        drive=sql.CODE_DRIVE.format(ids=linked),
+        estimate=sql.CODE_ESTIMATE.format(ids=linked), est_params=[expr, *sids],
     )
 
 
@@ -240,63 +238,50 @@ def _filter(
     if not value:
         return None
     if kind == "tag":
-        user = ("SELECT aut.article_id FROM article_user_tag aut JOIN user_tag t ON t.id = aut.tag_id "
-                "WHERE t.name = ? COLLATE NOCASE")
-        archive = "SELECT article_id FROM label WHERE kind = 't' AND name = ? COLLATE NOCASE"
+        user, archive = sql.TAG_IDS_USER, sql.TAG_IDS_ARCHIVE
         return Filter(
-            "EXISTS (SELECT 1 FROM article_user_tag aut JOIN user_tag t ON t.id = aut.tag_id "
-            "WHERE aut.article_id = a.id AND t.name = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM label l "
-            "WHERE l.article_id = a.id AND l.kind = 't' AND l.name = ? COLLATE NOCASE)",
-            [value, value],
+            sql.TAG_CHECK, [value, value],
             drive=f"a.id IN ({user} UNION {archive})",
             estimate=f"{user} UNION ALL {archive}", est_params=[value, value],
         )
     if kind == "cat":
-        ids = "SELECT article_id FROM label WHERE kind = 'c' AND name = ? COLLATE NOCASE"
+        ids = sql.CATEGORY_IDS
         return Filter(
-            "EXISTS (SELECT 1 FROM label l WHERE l.article_id = a.id AND l.kind = 'c' "
-            "AND l.name = ? COLLATE NOCASE)", [value],
+            sql.CATEGORY_CHECK, [value],
             drive=f"a.id IN ({ids})", estimate=ids, est_params=[value],
         )
     if kind == "source":
-        return Filter("a.source = ? COLLATE NOCASE", [value],
-                      estimate="SELECT id FROM article WHERE source = ? COLLATE NOCASE", est_params=[value])
+        return Filter(sql.SOURCE_CHECK, [value], estimate=sql.SOURCE_IDS, est_params=[value])
     if kind == "key":
         key = value.upper() if re.fullmatch(r"(?i)(nw)?\d+", value) else value
-        return Filter("a.key = ?", [key], estimate="SELECT id FROM article WHERE key = ?", est_params=[key])
+        return Filter(sql.KEY_CHECK, [key], estimate=sql.KEY_IDS, est_params=[key])
     if kind == "sec":
         sids = resolve_security(value)
         if not sids:
             return Filter("0")
         marks = ",".join("?" * len(sids))
-        ids = f"SELECT article_id FROM article_security WHERE security_id IN ({marks})"
+        ids = sql.SECURITY_IDS.format(marks=marks)
         return Filter(
-            f"EXISTS (SELECT 1 FROM article_security s WHERE s.article_id = a.id AND s.security_id IN ({marks}))",
+            sql.SECURITY_CHECK.format(marks=marks),
             list(sids), drive=f"a.id IN ({ids})", estimate=ids, est_params=list(sids),
         )
     if kind in ("before", "after"):
         start = _day_start(value, tz, today)
         bound = int(start.timestamp()) * SORT_KEY_SHIFT
-        return Filter("a.sort_key < ?" if kind == "before" else "a.sort_key >= ?", [bound])
+        return Filter(sql.BEFORE_CHECK if kind == "before" else sql.AFTER_CHECK, [bound])
     if kind == "is":
         v = value.lower()
         if v in ("bookmarked", "starred", "star", "bookmark"):
-            return Filter("a.bookmarked = 1", estimate="SELECT id FROM article WHERE bookmarked = 1")
+            return Filter(sql.BOOKMARKED_CHECK, estimate=sql.BOOKMARKED_IDS)
         if v in ("unread", "read"):
             r = int(v == "read")
-            return Filter(f"a.read = {r}", estimate=f"SELECT id FROM article WHERE read = {r}")
+            return Filter(sql.READ_CHECK.format(read=r), estimate=sql.READ_IDS.format(read=r))
         if v == "tagged":
-            ids = "SELECT DISTINCT article_id FROM article_user_tag"
-            return Filter("EXISTS (SELECT 1 FROM article_user_tag aut WHERE aut.article_id = a.id)",
-                          drive=f"a.id IN ({ids})", estimate=ids)
+            ids = sql.TAGGED_IDS
+            return Filter(sql.TAGGED_CHECK, drive=f"a.id IN ({ids})", estimate=ids)
         if v == "watched":
-            ids = ("SELECT s.article_id FROM article_security s JOIN security sc ON sc.id = s.security_id "
-                   "JOIN watch w ON w.secid = sc.secid")
-            return Filter(
-                "EXISTS (SELECT 1 FROM article_security s JOIN security sc ON sc.id = s.security_id "
-                "JOIN watch w ON w.secid = sc.secid WHERE s.article_id = a.id)",
-                drive=f"a.id IN ({ids})", estimate=ids,
-            )
+            ids = sql.WATCHED_IDS
+            return Filter(sql.WATCHED_CHECK, drive=f"a.id IN ({ids})", estimate=ids)
         raise QueryError(f"is:{value} is unknown (use is:bookmarked, is:unread, is:read, is:tagged, is:watched)",
                          "unknown_is", value)
     return None

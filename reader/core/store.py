@@ -8,6 +8,9 @@ refused without being touched.
 
 The reader's own data (bookmarks, read state, tags, watchlist, saved searches) lives in
 columns and tables the importer never deletes or overwrites.
+
+Over the ~400-line rule on purpose: about 130 of its lines are the frozen migrations, which
+belong beside the models they must agree with (``tests/library/test_schema_models.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import zlib
 from pathlib import Path
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     CompositeKey,
@@ -76,6 +80,7 @@ class BaseModel(Model):  # type: ignore[misc]
 
 
 class Article(BaseModel):
+    id = AutoField()
     key = TextField(unique=True)
     title = TextField()
     published = IntegerField()  # seconds since the epoch (UTC)
@@ -86,8 +91,8 @@ class Article(BaseModel):
     summary = TextField(default="")
     categories = TextField(default="")  # space-separated, as Jekyll writes them
     tags = TextField(default="")
-    html = CompressedTextField()
-    text = CompressedTextField()
+    html = CompressedTextField(null=True)  # nullable in migration 1 (always written, though)
+    text = CompressedTextField(null=True)
     word_count = IntegerField(default=0)
     char_count = IntegerField(default=0)
     warnings = TextField(default="")  # one per line
@@ -115,6 +120,7 @@ class Label(BaseModel):
 
 
 class Security(BaseModel):
+    id = AutoField()
     secid = TextField(unique=True)
     market = IntegerField()
     code = TextField()
@@ -124,8 +130,8 @@ class Security(BaseModel):
 
 
 class SecurityTotal(BaseModel):
-    """Per-security totals (schema 3): counted in by ``Library._store_article`` as links are
-    stored, counted out by triggers on article_security; no foreign key, on purpose."""
+    """Per-security totals (schema 3): counted in by the import writer (``sql.COUNT_LINK``) as
+    links are stored, counted out by triggers on article_security; no foreign key, on purpose."""
 
     security_id = IntegerField(primary_key=True)
     articles = IntegerField(default=0)
@@ -147,6 +153,7 @@ class ArticleSecurity(BaseModel):
 
 
 class UserTag(BaseModel):
+    id = AutoField()
     name = TextField(unique=True)
     created_at = IntegerField()
 
@@ -283,7 +290,7 @@ _MIGRATION_2 = """
 # 3: per-security totals kept as links change, so that listing tens of thousands of securities with
 #    their article counts and first/last mention never aggregates millions of links; each link
 #    carries its article's time, so a security's timeline is read from one index. A new link
-#    adds itself to the totals in Library._store_article (SQL_COUNT_LINK): with foreign keys on,
+#    adds itself to the totals in the import writer (reader.core.sql.COUNT_LINK): with foreign keys on,
 #    any INSERT trigger on article_security halved the import's store rate (measured), so only
 #    the rare paths (links removed, an article's time changed) are kept by triggers.
 _MIGRATION_3 = """
@@ -319,15 +326,6 @@ _MIGRATION_3 = """
 """
 
 MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3}
-
-# a link just inserted into article_security, added to its security's totals
-SQL_COUNT_LINK = (
-    "INSERT INTO security_total(security_id, articles, first_seen, last_seen) VALUES (?, 1, ?, ?) "
-    "ON CONFLICT(security_id) DO UPDATE SET articles = articles + 1, "
-    "first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen), "
-    "last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen)"
-)
-
 
 def _uri(db_file: Path, *, immutable: bool = False) -> str:
     """A read-only SQLite URI for ``db_file`` (percent-encoded: '#', '?' and '%' in folder names

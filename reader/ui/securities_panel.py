@@ -203,7 +203,7 @@ class SecuritiesPanel(QWidget):
     def infos(self) -> list[SecurityInfo]:
         """The securities listed, in their order."""
         lib = self.library
-        return [lib._security_info(r) for r in self.model.rows] if lib is not None else []
+        return [lib.security_info(r) for r in self.model.rows] if lib is not None else []
 
     def set_library(self, lib: Library | None) -> None:
         self.library = lib

@@ -1,0 +1,194 @@
+"""Reading articles back: ids for a query (the search language), the list's rows, one whole
+article, search pages with snippets, counts.
+
+The statements that run per query (the compiled search, the list's rows, a search page's
+texts) are measured SQL (``reader.core.sql``); one article and a key's id are peewee queries.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from reader.core import sql
+from reader.core.library.connection import Connection, chunks
+from reader.core.library.records import ArticleDetail, ArticleRow, SearchHit, aware
+from reader.core.search import CompiledQuery, QueryError, compile_query, snippet
+from reader.core.securities import Security as SecurityRef
+from reader.core.store import (
+    Article,
+    ArticleSecurity,
+    ArticleUserTag,
+    Security,
+    UserTag,
+    decompress,
+)
+
+# How many articles a filter may always select and still lead a query (see Queries.plan).
+_DRIVE_MIN, _DRIVE_MIN_ALL = 200, 2_000
+
+
+class Queries:
+    def __init__(self, conn: Connection, resolve_security: Callable[[str], list[int]]):
+        self.c = conn
+        self.resolve_security = resolve_security
+
+    def compile(self, query: str) -> CompiledQuery:
+        return compile_query(query, tz=self.c.tz, resolve_security=self.resolve_security)
+
+    def plan(self, cq: CompiledQuery, *, page: bool) -> int | None:
+        """Which filter to start from (its index), or None to let the full-text index or the
+        newest-first scan lead.
+
+        Starting from a filter pays when it selects few articles: a word found in most of a
+        million articles combined with five bookmarks would otherwise walk all its matches.
+        Costs measured on a million articles: walking the full-text matches newest first ~3 µs
+        each, scanning articles newest first ~0.2 µs, probing the index for one candidate
+        ~10-40 µs, fetching and sorting one candidate ~3 µs.  A page needs about
+        50 / (the filter's share) walked rows, so a filter of ``est`` articles leads when
+        ``est`` is below about sqrt(8 N) (full-text queries) or sqrt(3 N) (filters only); for
+        every match, when below N / 50 or N / 10.  Each candidate filter's articles are counted,
+        never beyond that threshold.
+        """
+        if cq.impossible or not cq.filters:
+            return None
+        n = int(self.c.one(sql.MAX_ARTICLE_ID) or 0)
+        if cq.fts:
+            limit = max(_DRIVE_MIN, int((8 * n) ** 0.5)) if page else max(_DRIVE_MIN_ALL, n // 50)
+        else:
+            limit = max(_DRIVE_MIN, int((3 * n) ** 0.5)) if page else max(_DRIVE_MIN_ALL, n // 10)
+        best: tuple[int, int] | None = None
+        for i, f in enumerate(cq.filters):
+            if f.estimate is None:
+                continue
+            c = int(self.c.one(sql.PLAN_ESTIMATE.format(estimate=f.estimate, limit=limit + 1), f.est_params))
+            if c <= limit and (best is None or c < best[0]):
+                best = (c, i)
+        return None if best is None else best[1]
+
+    def ids_cursor(self, query: str, sort: str, descending: bool, limit: int | None) -> Iterable[Sequence[Any]]:
+        cq = self.compile(query)
+        if cq.impossible:
+            return []
+        direction = "DESC" if descending else "ASC"
+        col = sql.LIST_ORDERS.get(sort, sql.LIST_ORDERS["published"])
+        newest = sql.LIST_ORDERS["published"]
+        order = f"{col} {direction}" if col == newest else f"{col} {direction}, {newest} DESC"
+        statement, params = cq.sql(order=order, limit=limit, drive=self.plan(cq, page=limit is not None))
+        return self.c.sql(statement, params)  # type: ignore[no-any-return]
+
+    def ids(self, query: str, sort: str, descending: bool, limit: int | None) -> list[int]:
+        return [r[0] for r in self.ids_cursor(query, sort, descending, limit)]
+
+    def id_array(self, query: str, sort: str, descending: bool, limit: int | None) -> array:
+        """Filled row by row: a million ids cost 8 MB and never exist as a million Python
+        objects at once (which would leave ~100 MB behind)."""
+        out = array("q")
+        out.extend(r[0] for r in self.ids_cursor(query, sort, descending, limit))
+        return out
+
+    def count(self, query: str) -> int:
+        cq = self.compile(query)
+        if cq.impossible:
+            return 0
+        statement, params = cq.sql(order="", select="count(*)", drive=self.plan(cq, page=False))
+        return int(self.c.sql(statement, params).fetchone()[0])
+
+    def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
+        out: dict[int, ArticleRow] = {}
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for r in self.c.sql(sql.ROWS.format(marks=marks), chunk):
+                out[r[0]] = ArticleRow(r[0], r[1], r[2], aware(r[3], r[4]), r[5], [], bool(r[6]), bool(r[7]))
+            for aid, secid, name in self.c.sql(sql.ROWS_SECURITIES.format(marks=marks), chunk):
+                if aid in out:
+                    out[aid].securities.append((secid, name))
+            for aid, tag in self.c.sql(sql.ROWS_USER_TAGS.format(marks=marks), chunk):
+                if aid in out:
+                    out[aid].user_tags.append(tag)
+        return out
+
+    def article_id(self, key: str) -> int | None:
+        k = key.strip()
+        aid = self._id_of(k)
+        if aid is None and re.fullmatch(r"(?i)(nw)?\d+", k):
+            aid = self._id_of(k.upper())
+        return None if aid is None else int(aid)
+
+    def article_ids(self, keys: Iterable[str]) -> dict[str, int]:
+        """``article_id`` for many keys at once (a user-data file's): key -> id of those found."""
+        wanted = {k: k.strip() for k in keys}
+        out: dict[str, int] = {}
+        for attempt in (wanted, {k: v.upper() for k, v in wanted.items()
+                                 if re.fullmatch(r"(?i)(nw)?\d+", v)}):
+            todo: dict[str, list[str]] = {}
+            for k, v in attempt.items():
+                if k not in out:
+                    todo.setdefault(v, []).append(k)
+            for chunk in chunks(list(todo)):
+                query = Article.select(Article.key, Article.id).where(Article.key.in_(list(chunk)))
+                for key, aid in self.c.q(query.tuples()):
+                    out.update(dict.fromkeys(todo[key], int(aid)))
+        return out
+
+    def _id_of(self, key: str) -> Any:
+        return self.c.q(Article.select(Article.id).where(Article.key == key)).scalar()
+
+    def tags_of(self, aid: int) -> list[str]:
+        query = (UserTag.select(UserTag.name).join(ArticleUserTag)
+                 .where(ArticleUserTag.article == aid).order_by(UserTag.name))
+        return [str(r[0]) for r in self.c.q(query.tuples())]
+
+    def article(self, ref: int | str) -> ArticleDetail | None:
+        aid = ref if isinstance(ref, int) else self.article_id(ref)
+        if aid is None:
+            return None
+        a = Article
+        r = self.c.q(a.select(
+            a.id, a.key, a.path, a.title, a.published, a.utc_offset, a.categories, a.tags, a.source, a.url,
+            a.summary, a.html, a.text, a.word_count, a.char_count, a.warnings, a.content_hash, a.bookmarked,
+            a.read, a.bookmarked_at, a.read_at,
+        ).where(a.id == aid).tuples()).first()
+        if r is None:
+            return None
+        links = (Security.select(Security.market, Security.code, Security.name).join(ArticleSecurity)
+                 .where(ArticleSecurity.article == aid).order_by(ArticleSecurity.position))
+        secs = [SecurityRef(m, c, n) for m, c, n in self.c.q(links.tuples())]
+        return ArticleDetail(
+            id=r[0], key=r[1], path=r[2], title=r[3], published=aware(r[4], r[5]),
+            categories=r[6].split(), tags=r[7].split(), source=r[8], url=r[9], summary=r[10],
+            securities=secs, html=r[11], text=r[12], word_count=r[13],
+            char_count=r[14], warnings=[w for w in r[15].split("\n") if w], content_hash=r[16],
+            bookmarked=bool(r[17]), read=bool(r[18]), user_tags=self.tags_of(aid),
+            bookmarked_at=r[19], read_at=r[20],
+        )
+
+    def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        """The first page of results for ``query``, newest first, with highlighted snippets."""
+        cq = self.compile(query)
+        if cq.impossible:
+            return []
+        statement, params = cq.sql(limit=limit, offset=offset, drive=self.plan(cq, page=True))
+        ids = [r[0] for r in self.c.sql(statement, params)]
+        if not ids:
+            return []
+        # the page's ids first, then their texts: sorting never carries the article bodies
+        found = {
+            r[0]: r
+            for chunk in chunks(ids)
+            for r in self.c.sql(sql.SEARCH_PAGE.format(marks=",".join("?" * len(chunk))), chunk)
+        }
+        hits = []
+        for aid in ids:
+            _, key, title, pub, off, text = found[aid]
+            hits.append(SearchHit(aid, key, title, aware(pub, off), snippet(decompress(text), cq.highlights)))
+        return hits
+
+    def highlights(self, query: str) -> list[str]:
+        """The literal strings a query looks for (the viewer highlights them)."""
+        try:
+            return self.compile(query).highlights
+        except QueryError:
+            return []
