@@ -22,21 +22,6 @@ from reader.core import importer as imp
 from reader.core.library import Library
 from reader.core.post import parse_file, story_key
 
-
-def _writer_hands_files_to_the_report() -> bool:
-    """Whether the library's writer gives each stored file to ``ImportReport.record`` and its
-    store says "duplicate" (the library side of this report)."""
-    core = ROOT / "reader" / "core"
-    text = "".join(p.read_text(encoding="utf-8") for p in core.glob("*.py") if p.name != "importer.py")
-    return "report.record(" in text and '"duplicate"' in text
-
-
-needs_writer = pytest.mark.xfail(
-    not _writer_hands_files_to_the_report(), strict=True,
-    reason="Library._store_batch must call report.record(path, art, outcome) and _store_article "
-           "return 'duplicate' for another file's copy (library.py change, issue 12)",
-)
-
 NO_TITLE = """---
 layout: post
 date: 2022-05-30 10:00:00
@@ -63,7 +48,6 @@ def _counted(report: imp.ImportReport) -> int:
 # -- a second copy of the same file --------------------------------------------------------------
 
 
-@needs_writer
 def test_a_second_copy_on_a_new_library_is_a_duplicate_not_unchanged(tmp_path: Path, corpus_dir: Path) -> None:
     name = "2021-12-08-202112082206883363.md"
     src = corpus_dir / name if (corpus_dir / name).exists() else sorted(corpus_dir.glob("2021-*.md"))[-1]
@@ -84,7 +68,6 @@ def test_a_second_copy_on_a_new_library_is_a_duplicate_not_unchanged(tmp_path: P
         lib.close()
 
 
-@needs_writer
 def test_a_copy_of_an_article_imported_before_is_a_duplicate(tmp_path: Path, corpus_dir: Path) -> None:
     src = sorted(corpus_dir.glob("2022-*.md"))[0]
     (tmp_path / "a").mkdir()
@@ -104,7 +87,6 @@ def test_a_copy_of_an_article_imported_before_is_a_duplicate(tmp_path: Path, cor
         lib.close()
 
 
-@needs_writer
 def test_a_better_second_copy_takes_over_and_the_first_copys_warnings_go(tmp_path: Path) -> None:
     name = "2022-05-30-202205309999000001.md"
     worse, better = tmp_path / "_posts" / name, tmp_path / "old_post" / name  # scanned in this order
@@ -126,7 +108,6 @@ def test_a_better_second_copy_takes_over_and_the_first_copys_warnings_go(tmp_pat
 # -- the whole archive ---------------------------------------------------------------------------
 
 
-@needs_writer
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_archive_report_counts_each_file_once_and_lists_the_stored_warnings(
     tmp_path: Path, archive: Path, workers: int
@@ -162,7 +143,6 @@ def test_the_archive_report_counts_each_file_once_and_lists_the_stored_warnings(
         lib.close()
 
 
-@needs_writer
 def test_a_post_whose_title_came_from_its_digest_is_listed_with_its_file(tmp_path: Path, archive: Path) -> None:
     post = archive / "_posts" / "2022-05-30-202205309999000001.md"
     post.write_text(NO_TITLE, encoding="utf-8")
@@ -183,7 +163,6 @@ def test_a_post_whose_title_came_from_its_digest_is_listed_with_its_file(tmp_pat
         lib.close()
 
 
-@needs_writer
 def test_the_lists_are_capped_but_the_counts_are_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imp, "MAX_LISTED", 3)
     for i in range(5):
@@ -204,7 +183,6 @@ def test_the_lists_are_capped_but_the_counts_are_not(tmp_path: Path, monkeypatch
 # -- the command line ----------------------------------------------------------------------------
 
 
-@needs_writer
 def test_import_json_adds_the_new_keys_and_keeps_the_old(tmp_path: Path, archive: Path) -> None:
     (archive / "_posts" / "2022-05-30-202205309999000001.md").write_text(NO_TITLE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

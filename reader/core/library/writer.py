@@ -151,13 +151,7 @@ class ImportWriter:
                     report.fail(path, error or "unknown error")
                     self.c.sql(sql.SOURCE_FILE_FAILED, (path, size, mtime, error or "unknown error"))
                     continue
-                outcome = self.store_article(art)
-                if outcome == "added":
-                    report.added += 1
-                elif outcome == "updated":
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
+                report.record(path, art, self.store_article(art))
                 self.c.sql(sql.SOURCE_FILE_STORED, (path, size, mtime, art.content_hash, art.key))
 
     def _alloc_sort_key(self, epoch: int) -> int:
@@ -186,12 +180,15 @@ class ImportWriter:
         if row is not None:
             aid, old_hash, old_path, old_quality, old_sort, old_title, old_text, old_pub = row
             if old_hash == art.content_hash:
-                if old_path != art.path and not os.path.exists(old_path):
+                if old_path == art.path:
+                    return "unchanged"  # touched, not changed
+                if not os.path.exists(old_path):
                     c.sql(sql.ARTICLE_MOVED, (art.path, aid))
-                return "unchanged"
+                    return "unchanged"  # moved: still the article's one file
+                return "duplicate"  # an identical copy of a story another file holds
             replace = old_path == art.path or not os.path.exists(old_path) or score > old_quality
             if not replace:
-                return "unchanged"  # another, lesser copy of a story we hold
+                return "duplicate"  # another, lesser copy of a story we hold
             uni, bi = index_columns(old_title, decompress(old_text))
             c.sql(sql.FTS_DELETE, (old_sort, uni, bi))
             # the old links go first: the article's new time then has no links to carry it to
