@@ -5,6 +5,10 @@ watched folders) and ``documents`` (PDF, printing, the reader's data files, Abou
 
 The window keeps thin methods with the names the tests, the benchmarks and ``app`` call
 (``show_security``, ``start_import``, ``toggle_read``…), each handing over to its room.
+
+Over the ~400-line rule on purpose: besides the shell, it declares the typed names the rooms
+fill in (widgets, actions) and keeps the one-line hand-offs the tests, benchmarks and ``app``
+call; neither holds logic.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from reader.ui.dialogs import TagEditor
 from reader.ui.jobs import CallJob
-from reader.ui.window_settings import setting_int
+from reader.ui.settings_dialog import setting_int
 
 if TYPE_CHECKING:
     from reader.core.library import Library

@@ -24,6 +24,15 @@ LANGUAGES = [("system", "System language"), ("en", "English"), ("zh_CN", "简体
 ZOOM_MIN, ZOOM_MAX = -5, 10  # text size steps; the window keeps within them
 
 
+
+def setting_int(s: QSettings, key: str, default: int) -> int:
+    """An integer setting; a value that is not one (a hand-edited file) gives the default."""
+    try:
+        return int(str(s.value(key, default)))
+    except ValueError:
+        return default
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: QSettings, library_path: str, watched: list[str],
                  parent: QWidget | None = None) -> None:
@@ -62,14 +71,14 @@ class SettingsDialog(QDialog):
 
         self.zoom = QSpinBox()
         self.zoom.setRange(ZOOM_MIN, ZOOM_MAX)
-        self.zoom.setValue(int(settings.value("view/zoom", 0)))
+        self.zoom.setValue(setting_int(settings, "view/zoom", 0))
         form.addRow(self.tr("Text size (steps):"), self.zoom)
 
         self.delay = QSpinBox()
         self.delay.setRange(0, 60000)
         self.delay.setSingleStep(500)
         self.delay.setSuffix(self.tr(" ms"))
-        self.delay.setValue(int(settings.value("reader/markReadDelayMs", 1500)))
+        self.delay.setValue(setting_int(settings, "reader/markReadDelayMs", 1500))
         form.addRow(self.tr("Mark as read after:"), self.delay)
 
         self.images = QCheckBox(self.tr("Show remote images as placeholders (never fetched)"))

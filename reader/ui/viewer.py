@@ -96,7 +96,7 @@ def chip_order(a: ArticleDetail) -> list[Security]:
 class _PrintDocument(QTextDocument):
     """A document for paper: loads no resource either (a plain QTextDocument would read files)."""
 
-    def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+    def loadResource(self, type_: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt's name
         if type_ == QTextDocument.ResourceType.ImageResource.value or type_ == QTextDocument.ResourceType.ImageResource:
             return _BLANK_IMAGE
         return QByteArray()
@@ -144,12 +144,13 @@ class ArticleViewer(QTextBrowser):
 
     # --- never load anything ------------------------------------------------------------------
 
-    def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+    def loadResource(self, type_: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt's name
         """Refuse all resources but the app's own (``qrc:``); articles fetch nothing.
 
         The refusal must be a *valid* empty value: when this returns nothing, QTextDocument
         falls back to reading local files itself (``file:///dev/zero`` would never end).
         """
+        name = name if isinstance(name, QUrl) else QUrl(name)
         if name.scheme() in ("qrc",):
             return super().loadResource(type_, name)
         self.refused.append(name.toString()[:200])

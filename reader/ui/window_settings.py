@@ -6,22 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QApplication
 
 from reader.core import folders
-from reader.ui.settings_dialog import SettingsDialog
+from reader.ui.settings_dialog import SettingsDialog, setting_int
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
-
-
-def setting_int(s: QSettings, key: str, default: int) -> int:
-    """An integer setting; a value that is not one (a hand-edited file) gives the default."""
-    try:
-        return int(str(s.value(key, default)))
-    except ValueError:
-        return default
 
 
 def restore_settings(w: MainWindow) -> None:
