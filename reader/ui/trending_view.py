@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import Library
 from reader.core.library.trending import CarriedStory, Trending, TrendingSecurity
-from reader.ui.sidebar import TRENDING_QUERY
+from reader.ui.sidebar import TRENDING_QUERY, KindRole
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -90,6 +90,7 @@ class LinkButton(QPushButton):
                            f"color: palette(link); {weight} }}"
                            "QPushButton:hover { text-decoration: underline; }")
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 6)
 
 
 def _muted(text: str, parent: QWidget) -> QLabel:
@@ -215,6 +216,8 @@ class TrendingView(QWidget):
         cols.setContentsMargins(12, 4, 12, 12)
         cols.setSpacing(24)
         left, right = QVBoxLayout(), QVBoxLayout()
+        left.setSpacing(2)
+        right.setSpacing(2)
         cols.addLayout(left, 3)
         cols.addLayout(right, 2)
         if d is None or day is None:
@@ -338,13 +341,14 @@ def shown(w: MainWindow) -> bool:
 
 
 def enter(w: MainWindow, day: dt.date | None = None) -> None:
-    """Show the page in place of the list and the reader."""
+    """Show the page in place of the list and the reader: ``day``, else the day it showed last
+    (coming back from a security's news), else the newest day with articles."""
     view = w.trending_view
     if view.library is not w.library:
         view.set_library(w.library)
     w.middle_stack.setCurrentWidget(view)
     w.reader_pane.hide()
-    view.set_day(day)
+    view.set_day(day or view.day)
     w.sidebar.current_query = TRENDING_QUERY
     w.sidebar.select_query(TRENDING_QUERY, emit=False)
     view.setFocus()
@@ -357,6 +361,8 @@ def leave(w: MainWindow) -> None:
         w.reader_pane.show()
         if w.sidebar.current_query == TRENDING_QUERY:
             w.sidebar.current_query = w.base_query
+        if any(i.data(0, KindRole) == "trending" for i in w.sidebar.selectedItems()):
+            w.sidebar.select_query("\x00none", emit=False)  # a click on the entry shows it again
 
 
 def open_story(w: MainWindow, key: str) -> None:

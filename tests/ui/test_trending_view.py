@@ -4,10 +4,11 @@ security (its news listed), a click on a headline (the story opened), ← / → 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
@@ -33,11 +34,15 @@ def _days(lib: Library) -> list[dt.date]:
     return sorted({r.published.astimezone(lib.tz).date() for r in lib.rows(ids).values()}, reverse=True)
 
 
+_OFFSETS = itertools.cycle((-40, 0, 40))  # clicks in quick succession, but never a double click
+
+
 def _open_what_moved(qtbot, w: MainWindow) -> None:
     item = w.sidebar.item_for("trending")
     assert item is not None and w.sidebar.topLevelItem(0) is item  # the first entry
     rect = w.sidebar.visualItemRect(item)
-    qtbot.mouseClick(w.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseClick(w.sidebar.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center() + QPoint(next(_OFFSETS), 0))
     qtbot.waitUntil(lambda: w.trending_shown)
 
 
@@ -65,6 +70,13 @@ def test_clicking_a_security_lists_its_news(qtbot, window):
     assert not w.trending_shown and w.table.isVisible()
     assert w.security_filter == entry.secid
     assert set(w.model.ids()) == set(lib.query_ids(f"sec:{entry.secid}"))
+    # back to the page: the day it showed, not the newest
+    _open_what_moved(qtbot, w)
+    qtbot.keyClick(w.trending_view, Qt.Key.Key_Left)
+    day = w.trending_view.day
+    w.show_security(entry.secid)
+    _open_what_moved(qtbot, w)
+    assert w.trending_view.day == day
 
 
 def test_clicking_a_story_opens_it(qtbot, window):
