@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("watchlist", help="show the watchlist")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("trending", help="what moved on a day: unusual mentions, boards, "
+                       "most-mentioned securities and most-carried stories")
+    s.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: the newest with articles)")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("gui", help="open the desktop window (the default)")
     s.add_argument("--demo", action="store_true", help="open the bundled sample archive")
     s.add_argument("--smoke-test", action="store_true",
@@ -334,6 +340,31 @@ def cmd_watch(args: argparse.Namespace, lib: Any) -> int:
     return EXIT_OK
 
 
+def cmd_trending(args: argparse.Namespace, lib: Any) -> int:
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(args.day) if args.day else None
+    except ValueError:
+        _err(f"--day: {args.day!r} is not a date (YYYY-MM-DD)")
+        return EXIT_USAGE
+    t = lib.trending(day, limit=args.limit)
+    if args.json:
+        _print_json(t.to_json())
+        return EXIT_OK
+    print(f"{t.day or 'no articles'}")
+    for title, items in (("Unusual mentions", t.unusual), ("Boards and indices", t.boards),
+                         ("Most mentioned", t.most_mentioned)):
+        print(f"\n{title}:")
+        for i in items:
+            print(f"  {i.count:>5} (usual {i.baseline:.1f}, score {i.score:.1f})  "
+                  f"{i.symbol:<12} {i.name}")
+    print("\nMost carried:")
+    for st in t.most_carried:
+        print(f"  {st.copies:>2} copies  {st.key}  {st.title}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -359,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bookmark": cmd_user_op, "tag": cmd_user_op, "untag": cmd_user_op,
             "mark-read": cmd_user_op, "stats": cmd_stats, "securities": cmd_securities,
             "watch": cmd_watch, "unwatch": cmd_watch, "watchlist": cmd_watch,
+            "trending": cmd_trending,
         }.get(args.command)
         if handler is not None:
             return handler(args, lib)

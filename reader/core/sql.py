@@ -247,3 +247,43 @@ CO_MENTIONS = (
     "JOIN security o ON o.id = t.security_id "
     "GROUP BY o.id ORDER BY n DESC, o.name LIMIT ?"
 )
+
+# --- trending: what moved on one day, from the stored per-security mention times --------------
+
+# bench_scale.py: trending at 1M (one day): the day's count per security, through the day's
+# articles (sort_key = published * 2048 + n: an index range) and their links (primary key)
+TRENDING_DAY_COUNTS = (
+    "SELECT s.security_id, count(*) FROM article a "
+    "JOIN article_security s ON s.article_id = a.id "
+    "WHERE a.sort_key >= ? AND a.sort_key < ? GROUP BY s.security_id"
+)
+# bench_scale.py: trending at 1M (one day): one security's links in a window, counted on the
+# (security_id, published) index alone
+TRENDING_WINDOW_COUNT = (
+    "SELECT count(*) FROM article_security WHERE security_id = ? AND published >= ? AND published < ?"
+)
+# bench_scale.py: trending at 1M (one day): a listed security's mentions per day (its sparkline)
+TRENDING_DAILY = (
+    "SELECT (published + ?) / 86400 AS day, count(*) FROM article_security "
+    "WHERE security_id = ? AND published >= ? AND published < ? GROUP BY day"
+)
+# bench_scale.py: trending at 1M (one day): a listed security's newest headlines of the day
+TRENDING_HEADLINES = (
+    "SELECT a.key, a.title FROM article_security s JOIN article a ON a.id = s.article_id "
+    "WHERE s.security_id = ? AND s.published >= ? AND s.published < ? "
+    "ORDER BY s.published DESC, a.sort_key DESC LIMIT ?"
+)
+# bench_scale.py: trending at 1M (one day): the listed securities' names and watch marks
+TRENDING_SECURITIES = (
+    "SELECT sc.id, sc.secid, sc.market, sc.code, sc.name, "
+    "EXISTS(SELECT 1 FROM watch w WHERE w.secid = sc.secid) FROM security sc WHERE sc.id IN ({marks})"
+)
+# bench_scale.py: trending at 1M (one day): the day's stories and their categories
+TRENDING_STORIES = (
+    "SELECT key, title, categories, source FROM article WHERE sort_key >= ? AND sort_key < ? "
+    "ORDER BY sort_key DESC"
+)
+# bench_scale.py: trending at 1M (one day): the newest day with articles, and the days around it
+NEWEST_BEFORE = "SELECT max(sort_key) FROM article WHERE sort_key < ?"
+# bench_scale.py: trending at 1M (one day): the next day with articles
+OLDEST_FROM = "SELECT min(sort_key) FROM article WHERE sort_key >= ?"

@@ -257,6 +257,10 @@ def main(library: str | None = None, demo: bool = False, argv: list[str] | None 
         system_dark = getattr(hints, "colorScheme", None) and hints.colorScheme() == Qt.ColorScheme.Dark
         app.apply_theme(theme == "dark" or (theme == "system" and bool(system_dark)))
     window = MainWindow(lib, demo=is_demo, user_library_path=user_path, settings=settings)
+    # the app opens on What moved when the newest day has articles (view/startPage=list: on the
+    # list); the window itself, as tests and embedders make it, opens on the list
+    if str(settings.value("view/startPage", "trending")) == "trending" and lib.newest_day() is not None:
+        window.show_trending()
     window.show()
     if smoke_test:  # packaging check: the window opens, lists the library, and quits
         from PySide6.QtCore import QTimer

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from reader.ui import actions
+from reader.ui import actions, trending_view
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.find_bar import FindBar
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
@@ -47,7 +48,9 @@ def build_widgets(w: MainWindow) -> None:
     w.left_tabs.setDocumentMode(True)
     w.left_tabs.addTab(w.sidebar, w.tr("Library"))
     w.left_tabs.addTab(w.securities_panel, w.tr("Securities"))
+    w.sidebar.filterChosen.connect(lambda *_: trending_view.leave(w))
     w.sidebar.filterChosen.connect(b.on_sidebar_filter)
+    w.sidebar.trendingChosen.connect(w.show_trending)
     w.sidebar.renameTagRequested.connect(r.rename_tag)
     w.sidebar.deleteTagRequested.connect(r.delete_tag)
     w.sidebar.deleteSavedSearchRequested.connect(b.delete_saved_search)
@@ -74,9 +77,15 @@ def build_widgets(w: MainWindow) -> None:
     rl.addWidget(w.viewer, 1)
     rl.addWidget(w.find_bar)
 
+    # the What moved page takes the list's place, and the reader's room (hidden meanwhile)
+    w.middle_stack = QStackedWidget(w)
+    w.middle_stack.addWidget(middle)
+    w.trending_view = trending_view.build(w, w.middle_stack)
+    w.reader_pane = right
+
     w.splitter = QSplitter(Qt.Orientation.Horizontal, w)
     w.splitter.addWidget(w.left_tabs)
-    w.splitter.addWidget(middle)
+    w.splitter.addWidget(w.middle_stack)
     w.splitter.addWidget(right)
     w.splitter.setStretchFactor(0, 0)
     w.splitter.setStretchFactor(1, 2)
@@ -101,6 +110,7 @@ def build_widgets(w: MainWindow) -> None:
     w.search_box.setClearButtonEnabled(True)
     w.search_box.setMinimumWidth(320)
     w.search_box.textChanged.connect(lambda _t: b.search_timer.start())
+    w.search_box.textEdited.connect(lambda _t: trending_view.leave(w))  # searching shows the list
     w.search_box.returnPressed.connect(b.apply_search_now)
     w.search_error = QLabel(w)  # why a query cannot be understood, beside the box
     w.search_error.setObjectName("searchError")

@@ -45,8 +45,10 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
+    QWidget,
 )
 
 from reader import APP_TITLE
@@ -54,6 +56,7 @@ from reader.core.library import Library, LibraryError
 from reader.core.securities import QUOTE_URL
 from reader.core.store import copy_library_folder
 from reader.ui import actions, documents, window_settings
+from reader.ui import trending_view as moved
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.browse import BrowseController
 from reader.ui.core_words import exchange_name
@@ -95,6 +98,9 @@ class MainWindow(QMainWindow):
     welcome_label: QLabel
     welcome_button: QPushButton
     splitter: QSplitter
+    middle_stack: QStackedWidget
+    reader_pane: QWidget
+    trending_view: moved.TrendingView
     search_box: QLineEdit
     search_error: QLabel
     search_error_action: QAction | None
@@ -228,6 +234,7 @@ class MainWindow(QMainWindow):
         if self.reading.bulk_job is not None:
             self.reading.bulk_job.wait()  # a change being written is finished, never cut short
         self.reading.read_timer.stop()  # closing is not reading
+        moved.leave(self)  # the splitter is saved with the list and the reader shown
         window_settings.save_settings(self)
         self.browse.runner.release()
         super().closeEvent(event)
@@ -256,6 +263,8 @@ class MainWindow(QMainWindow):
         self.reading.undo_step = None
         self.undo_changed(None)
         self.viewer.show_article(None)
+        moved.leave(self)
+        self.trending_view.set_library(library)
         self.refresh_sidebar()
         self.browse.reset()
         self.refresh_list()
@@ -287,6 +296,8 @@ class MainWindow(QMainWindow):
         self.sidebar.populate(self.library, reuse_archive_counts=not archive_changed)
         if archive_changed:
             self.securities_panel.set_library(self.library)
+            if self.trending_shown:
+                self.trending_view.reload()  # an import may have added the day's news
 
     def _security_tooltip(self, secid: str) -> str:
         if self.library is None:
@@ -306,7 +317,19 @@ class MainWindow(QMainWindow):
         return self.browse.compose_query()
 
     def show_security(self, secid: str) -> None:
+        moved.leave(self)
         self.browse.show_security(secid)
+
+    def show_trending(self, day: Any = None) -> None:
+        """The What moved page for ``day`` (None: the newest day with articles)."""
+        moved.enter(self, day)
+
+    def leave_trending(self) -> None:
+        moved.leave(self)
+
+    @property
+    def trending_shown(self) -> bool:
+        return moved.shown(self)
 
     def clear_security_filter(self) -> None:
         self.browse.clear_security_filter()
@@ -375,6 +398,8 @@ class MainWindow(QMainWindow):
         (self.library.watch if on else self.library.unwatch)([secid])
         self.refresh_sidebar(archive_changed=False)
         self.securities_panel.refresh()  # its watched marks
+        if self.trending_shown:
+            self.trending_view.reload()  # and the page's
         if self.browse.view.security == secid:
             self.update_watch_button(secid)
 

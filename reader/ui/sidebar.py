@@ -21,6 +21,7 @@ from reader.core.library import Library
 QueryRole = Qt.ItemDataRole.UserRole + 10
 KindRole = Qt.ItemDataRole.UserRole + 11
 NameRole = Qt.ItemDataRole.UserRole + 12
+TRENDING_QUERY = "\x00trending"  # the What moved page's entry: no query of the search language
 
 
 def newest_article_day(lib: Library) -> dt.date | None:
@@ -51,6 +52,7 @@ class Sidebar(QTreeWidget):
     """Emits ``filterChosen(query, label)`` when the reader picks a filter."""
 
     filterChosen = Signal(str, str)
+    trendingChosen = Signal()  # the What moved page
     renameTagRequested = Signal(str)
     deleteTagRequested = Signal(str)
     deleteSavedSearchRequested = Signal(str)
@@ -101,6 +103,9 @@ class Sidebar(QTreeWidget):
             self._suppress = False
             return
         st = lib.reading_counts()
+        moved = self._entry(self, self.tr("What moved"), TRENDING_QUERY, None, "trending")
+        moved.setToolTip(0, self.tr("The securities and stories the news suddenly talks about, "
+                                    "day by day"))
         self._entry(self, self.tr("All articles"), "", st["articles"], "all")
         self._entry(self, self.tr("Unread"), "is:unread", st["unread"], "unread")
         self._entry(self, self.tr("Bookmarked"), "is:bookmarked", st["bookmarked"], "bookmarked")
@@ -209,6 +214,9 @@ class Sidebar(QTreeWidget):
             return
         item = items[0]
         self.current_query = item.data(0, QueryRole)
+        if item.data(0, KindRole) == "trending":
+            self.trendingChosen.emit()
+            return
         self.filterChosen.emit(self.current_query, item.text(0))
 
     def _context_menu(self, pos: Any) -> None:

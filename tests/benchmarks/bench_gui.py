@@ -9,7 +9,8 @@ Figures (each printed with the baseline's and the ratio, and written as JSON):
   first rows are painted, and until the whole id list is in the model;
 * scrolling: jumping to the end, and 200 page steps spread over the whole list (per-step paint);
 * opening an article (median of 60);
-* resident memory after scrolling through the whole list.
+* resident memory after scrolling through the whole list;
+* the What moved page: from choosing it to its first paint, and a step to the previous day.
 
 BIG_LIBRARY_DIR is typically the million-article library built by ``bench_library.py --million
 --keep``; the baseline defaults to a library of the bundled sample archive.
@@ -84,6 +85,8 @@ ROWS = [  # label, key, target
     ("resident memory after scrolling (MB)", "rss_after_scrolling_mb", 300),
     ("  of which the process's own (anon, MB)", "rss_anon_after_scrolling_mb", None),
     ("  of which mapped files (MB)", "rss_file_after_scrolling_mb", None),
+    ("What moved: choose it to first paint (ms)", "today_first_paint_ms", 150),
+    ("What moved: the previous day (ms)", "today_day_step_ms", 150),
 ]
 
 
@@ -219,6 +222,7 @@ def measure_window(library: Path) -> dict[str, Any]:
         w.viewer.viewport().repaint()
         opens.append(time.perf_counter() - t0)
     rss, anon, mapped = rss_mb(), rss_mb("RssAnon"), rss_mb("RssFile")
+    today, today_step = what_moved(app, w)
     w.close()
     lib.close()
     return {
@@ -241,7 +245,31 @@ def measure_window(library: Path) -> dict[str, Any]:
         "rss_after_scrolling_mb": round(rss, 1),
         "rss_anon_after_scrolling_mb": round(anon, 1),
         "rss_file_after_scrolling_mb": round(mapped, 1),
+        "today_first_paint_ms": round(statistics.median(today) * 1000, 1),
+        "today_day_step_ms": round(statistics.median(today_step) * 1000, 1),
     }
+
+
+def what_moved(app: Any, w: Any) -> tuple[list[float], list[float]]:
+    """The What moved page: from choosing it to its first paint (the newest day: trending
+    computed, the page built, laid out and painted), and a step to the previous day (←)."""
+    first, step = [], []
+    for _ in range(3):
+        w.leave_trending()
+        app.processEvents()
+        t0 = time.perf_counter()
+        w.show_trending()
+        app.processEvents()  # the new page's layout
+        w.trending_view.repaint()
+        first.append(time.perf_counter() - t0)
+    for _ in range(5):
+        t0 = time.perf_counter()
+        w.trending_view.previous_day()
+        app.processEvents()
+        w.trending_view.repaint()
+        step.append(time.perf_counter() - t0)
+    w.leave_trending()
+    return first, step
 
 
 def sample_library(workdir: Path) -> Path:

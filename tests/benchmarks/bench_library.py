@@ -188,9 +188,11 @@ def _extra_securities(j: int) -> list[Security]:
     return out
 
 
-def build_search_library(folder: Path, archive: Path, target: int, sample: int, workers: int) -> dict[str, Any]:
+def build_search_library(folder: Path, archive: Path, target: int, sample: int, workers: int,
+                         span_days: int = 5 * 365) -> dict[str, Any]:
     """``target`` articles: copies (new key and date) of ``sample`` parsed generated posts, each
-    also mentioning one or two of ``EXTRA_SECURITIES`` synthetic securities."""
+    also mentioning one or two of ``EXTRA_SECURITIES`` synthetic securities, spread evenly over
+    ``span_days`` (five years: a million is ~550 a day; a tenth over half a year is as dense)."""
     lib = Library.open(folder)
     have = int(lib._one("SELECT count(*) FROM article"))
     if have >= target:
@@ -202,7 +204,7 @@ def build_search_library(folder: Path, archive: Path, target: int, sample: int, 
     templates = [a for _p, a, _e in imp.parse_all(files, workers=workers) if a is not None]
     print(f"  parsed {len(templates):,} template posts in {time.perf_counter() - t0:.1f} s")
     start = dt.datetime(2019, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    step = dt.timedelta(days=5 * 365) / target  # five years of news, newest last
+    step = dt.timedelta(days=span_days) / target  # newest last
     t0 = time.perf_counter()
     chunk = 20000
     i = have

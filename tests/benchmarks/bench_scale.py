@@ -22,6 +22,10 @@ beside its baseline with the ratio, and writes them all as JSON (``WORKDIR/bench
 
 Stages can be skipped (``--skip-jekyll``, ``--skip-rg``, ``--skip-million``); sizes can be
 lowered for a quick look (``--import-posts 2000 --search-posts 10000 --million-articles 50000``).
+The million stage also times what moved on a day (``Library.trending``, target 100 ms) and the
+window's What moved page; ``--trending-only --million-articles 100000 --span-days 183`` measures
+just those on a library as dense per day as the million (its cost follows the day and the 30
+days before it, not the library's size).
 """
 
 from __future__ import annotations
@@ -240,6 +244,7 @@ def stage_million(work: Path, articles: int, workers: int, repeat: int, startup_
     folder = work / f"lib-search-{articles}"
     out: dict[str, Any] = {"build": bench_library.build_search_library(folder, src, articles, 3000, workers)}
     out["search"] = search = bench_library.bench_search(folder, repeat)
+    out["trending"] = bench_trending(folder, repeat)
     if rg_at:
         # rg reads every byte: its time grows with the archive. Compared here with rg over the
         # 100,000 files measured above (conservative: a million files take about ten times longer).
@@ -267,6 +272,58 @@ def stage_million(work: Path, articles: int, workers: int, repeat: int, startup_
     return out
 
 
+def bench_trending(folder: Path, repeat: int, days: int = 10) -> dict[str, Any]:
+    """``Library.trending`` (what moved on one day) on the newest day and on ``days`` earlier
+    days with articles, ``repeat`` times each: median and p95 (target 100 ms at a million).
+    Its cost follows the articles and links of the day and of the 30 days before it, not the
+    library's size: a library as dense per day as the million measures what the million would."""
+    lib = Library.open(folder)
+    newest = lib.newest_day()
+    chosen = [newest]
+    day = newest
+    for _ in range(days):  # about a month apart, each a day with articles
+        day = lib.trending_room.previous_day(day - dt.timedelta(days=30)) if day else None
+        if day is None:
+            break
+        chosen.append(day)
+    times: list[float] = []
+    sizes = []
+    for d in chosen:
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            t = lib.trending(d)
+            times.append(time.perf_counter() - t0)
+        sizes.append(t.articles)
+    times.sort()
+    res = {"days": len(chosen), "articles_per_day_median": statistics.median(sizes),
+           "median_ms": round(statistics.median(times) * 1000, 1),
+           "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)] * 1000, 1),
+           "max_ms": round(times[-1] * 1000, 1),
+           "library_articles": int(lib._one("SELECT count(*) FROM article")),
+           "securities": int(lib._one("SELECT count(*) FROM security"))}
+    lib.close()
+    print(f"  trending (what moved on a day), {res['days']} days of ~{res['articles_per_day_median']:,.0f} "
+          f"articles: median {res['median_ms']} ms, p95 {res['p95_ms']} ms, max {res['max_ms']} ms "
+          f"(target 100 ms)")
+    return res
+
+
+def stage_trending(work: Path, articles: int, span_days: int, workers: int, repeat: int) -> dict[str, Any]:
+    """What moved alone, on a library of ``articles`` over ``span_days`` (``--trending-only``):
+    the million's density per day at a tenth of its build time; and the page in the window."""
+    print(f"trending on a library of {articles:,} articles over {span_days} days")
+    src = archive(work, 3000, seed=1)
+    folder = work / f"lib-trending-{articles}-{span_days}d"
+    out: dict[str, Any] = {"build": bench_library.build_search_library(folder, src, articles, 3000, workers,
+                                                                       span_days=span_days)}
+    out["trending"] = bench_trending(folder, repeat)
+    gui = bench_gui.run_child(["--library", str(folder)])
+    out["gui"] = {k: gui[k] for k in ("articles", "today_first_paint_ms", "today_day_step_ms")}
+    print(f"  What moved in the window: first paint {gui['today_first_paint_ms']} ms, "
+          f"the previous day {gui['today_day_step_ms']} ms (target 150 ms)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workdir", type=Path, default=Path("/var/tmp/finews-scale"),
@@ -283,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-import", action="store_true")
     ap.add_argument("--skip-search", action="store_true")
     ap.add_argument("--skip-million", action="store_true")
+    ap.add_argument("--trending-only", action="store_true",
+                    help="measure only what moved (trending), on --million-articles over --span-days")
+    ap.add_argument("--span-days", type=int, default=5 * 365,
+                    help="days the generated library's articles spread over (--trending-only)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--resume", action="store_true",
                     help="keep the stages already in the JSON file and run only the missing ones")
@@ -306,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
 
     print(f"work folder {work} ({os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version})")
+    if args.trending_only:
+        res["trending"] = stage_trending(work, args.million_articles, args.span_days, args.workers,
+                                         args.repeat)
+        save()
+        print(f"results: {out}")
+        return 0
     if not args.skip_import and "import" not in res:
         res["import"] = stage_import(work, args.import_posts, args.workers, not args.skip_jekyll)
         save()

@@ -33,6 +33,7 @@ from reader.core.library.meta import Settings
 from reader.core.library.queries import Queries
 from reader.core.library.records import ArticleDetail, ArticleRow, SearchHit, SecurityInfo
 from reader.core.library.securities import Securities
+from reader.core.library.trending import Trending, TrendingRoom
 from reader.core.library.userdata import ReaderData, clean_tag
 from reader.core.library.writer import ImportWriter
 from reader.core.post import Article
@@ -62,6 +63,7 @@ class Library:
         self.settings = Settings(self.conn)
         self.catalog = Catalog(self.conn)
         self.securities_room = Securities(self.conn)
+        self.trending_room = TrendingRoom(self.conn)
         self.queries = Queries(self.conn, self.securities_room.resolve)
         self.reader_data = ReaderData(self.conn, self.settings, self.queries.article_ids)
         self.writer = ImportWriter(self.conn, self.settings, self.reader_data, self.catalog.article_count)
@@ -294,6 +296,15 @@ class Library:
     def co_mentions(self, secid: str, limit: int = 8) -> list[tuple[str, str, int]]:
         """(secid, name, articles) of the securities most often mentioned alongside ``secid``."""
         return self.securities_room.co_mentions(secid, limit)
+
+    def trending(self, day: dt.date | None = None, limit: int = 20) -> Trending:
+        """What moved on ``day`` (default: the newest day with articles): unusual mentions,
+        boards, the most-mentioned securities and the most-carried stories."""
+        return self.trending_room.day(day, limit)
+
+    def newest_day(self) -> dt.date | None:
+        """The newest day with articles, in the library's time zone."""
+        return self.trending_room.newest_day()
 
     # --- settings kept in the library ----------------------------------------------------------
 
