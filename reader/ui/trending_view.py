@@ -93,7 +93,7 @@ class LinkButton(QPushButton):
         self.setFixedHeight(self.fontMetrics().height() + 6)
 
 
-def _muted(text: str, parent: QWidget) -> QLabel:
+def _muted(text: str, parent: QWidget | None) -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     pal = label.palette()
@@ -147,10 +147,10 @@ class TrendingView(QWidget):
         bl.addSpacing(12)
         bl.addWidget(self.summary, 1)
         outer.addWidget(bar)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll_area, 1)
         self.content: QWidget | None = None
         self.security_buttons: dict[str, list[LinkButton]] = {}  # secid -> its name buttons
         self.story_buttons: dict[str, list[LinkButton]] = {}  # key -> its headline buttons
@@ -240,10 +240,10 @@ class TrendingView(QWidget):
                              empty=self.tr("No securities mentioned on this day."))
         left.addStretch(1)
         right.addStretch(1)
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll.setWidget(content)
+        self.scroll_area.setWidget(content)
         self.content = content
 
     def _section(self, layout: QVBoxLayout, title: str, tip: str) -> None:
