@@ -243,13 +243,6 @@ def main(library: str | None = None, demo: bool = False, argv: list[str] | None 
                 QMessageBox.critical(None, APP_TITLE, str(exc))
             return 1
         lib, is_demo, user_path = recovered, False, target
-    if not is_demo:
-        from reader.core.backups import daily_user_backup
-
-        try:
-            daily_user_backup(lib)
-        except OSError as exc:
-            log.warning("daily backup failed: %s", exc)
     install_excepthook(lib.folder if not is_demo else user_path if user_path.exists() else None)
     theme = str(settings.value("view/theme", "system"))
     if isinstance(app, ReaderApp):
@@ -262,6 +255,8 @@ def main(library: str | None = None, demo: bool = False, argv: list[str] | None 
     if str(settings.value("view/startPage", "trending")) == "trending" and lib.newest_day() is not None:
         window.show_trending()
     window.show()
+    if not is_demo:  # after the first rows are painted, off the GUI thread
+        window.listShown.connect(window.start_daily_backup, Qt.ConnectionType.SingleShotConnection)
     if smoke_test:  # packaging check: the window opens, lists the library, and quits
         from PySide6.QtCore import QTimer
 

@@ -1,5 +1,5 @@
 """Files the window writes or reads for the reader: an article as PDF or on paper, the reader's
-own data as JSON, and the About box."""
+own data as JSON, the daily backup of that data, and the About box."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from PySide6.QtGui import QPageSize, QPdfWriter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader import APP_TITLE, __version__
+from reader.core import backups
 from reader.core.filenames import file_name_for
 from reader.core.library import LibraryError
+from reader.ui.jobs import CallJob
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -83,3 +85,19 @@ def show_about(w: MainWindow) -> None:
         f"<p>{w.tr('Library')}: {where}<br>{w.tr('Articles')}: {n}<br>"
         f"Qt {qVersion()} · PySide6 {pyside_version} · SQLite {sqlite3.sqlite_version}</p>",
     )
+
+
+def start_daily_backup(w: MainWindow) -> CallJob | None:
+    """Today's backup of the reader's data, written off the GUI thread once the window shows
+    (at a million read marks it takes seconds, which used to delay the first start of each day).
+    A backup that cannot be written is said in the status bar; reading goes on."""
+    lib = w.library
+    if lib is None or w.demo or (w.backup_job is not None and w.backup_job.isRunning()):
+        return None
+    job = CallJob(lib, lambda: backups.daily_user_backup(lib), w)
+    job.failed.connect(lambda message: w.statusBar().showMessage(
+        w.tr("The daily backup of your data could not be written: %1").replace("%1", message.split("\n")[0]),
+        15000))
+    w.backup_job = job
+    job.start()
+    return job

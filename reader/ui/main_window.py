@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.library: Library | None = None
         self.demo = demo
         self.user_library_path = user_library_path
+        self.backup_job: CallJob | None = None  # today's backup of the reader's data
         self.model = ArticleTableModel(None, self)
         self.browse = BrowseController(self)
         self.reading = ReadingController(self)
@@ -231,6 +232,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.importer.stop()
+        if self.backup_job is not None:
+            self.backup_job.wait()  # a backup being written is finished, never cut short
         if self.reading.bulk_job is not None:
             self.reading.bulk_job.wait()  # a change being written is finished, never cut short
         self.reading.read_timer.stop()  # closing is not reading
@@ -251,6 +254,8 @@ class MainWindow(QMainWindow):
     # --- the library -------------------------------------------------------------------------------
 
     def set_library(self, library: Library | None, *, demo: bool = False) -> None:
+        if self.backup_job is not None:
+            self.backup_job.wait()  # it holds the library being replaced
         self.browse.runner.release()  # the worker lets go of the library being replaced
         self.library = library
         self.demo = demo
@@ -507,6 +512,9 @@ class MainWindow(QMainWindow):
 
     def print_article(self) -> None:
         documents.print_article(self)
+
+    def start_daily_backup(self) -> CallJob | None:
+        return documents.start_daily_backup(self)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()

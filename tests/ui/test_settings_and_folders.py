@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import shutil
 from pathlib import Path
 
@@ -78,9 +79,10 @@ def test_daily_backup_keeps_a_week_of_the_readers_data(tmp_path, corpus_dir):
         for i in range(10):
             backups.daily_user_backup(lib, start + dt.timedelta(days=i))
         assert backups.daily_user_backup(lib, start + dt.timedelta(days=9)) is None  # once a day
-        kept = sorted(p.name for p in backups.backup_dir(lib.folder).glob("*.json"))
-        assert len(kept) == backups.KEEP_DAYS and kept[-1] == "user-data-2026-11-10.json"
-        assert lib.rows([aid])[aid].key in (backups.latest_user_backup(lib.folder) or Path()).read_text("utf-8")
+        kept = sorted(p.name for p in backups.backup_dir(lib.folder).glob("*.json.gz"))
+        assert len(kept) == backups.KEEP_DAYS and kept[-1] == "user-data-2026-11-10.json.gz"
+        latest = backups.latest_user_backup(lib.folder) or Path()
+        assert lib.rows([aid])[aid].key in gzip.decompress(latest.read_bytes()).decode("utf-8")
 
 
 def test_a_damaged_library_is_refused_then_restored_without_losing_the_damaged_file(tmp_path, corpus_dir):

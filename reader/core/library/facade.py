@@ -257,6 +257,11 @@ class Library:
     def export_user_data(self, path: str | os.PathLike[str]) -> int:
         return self.reader_data.export_user_data(path)
 
+    def write_compact_backup(self, path: str | os.PathLike[str]) -> int:
+        """The daily backup's compact, compressed form of the reader's data (read back by
+        ``import_user_data``); returns the number of marks written."""
+        return self.reader_data.write_compact_backup(path)
+
     def import_user_data(self, path: str | os.PathLike[str]) -> int:
         """Merge a user-data backup; entries for articles not here yet wait for them."""
         return self.reader_data.import_user_data(path)
