@@ -112,35 +112,33 @@ class ReadingController(QObject):
 
     # --- bookmarks, read state ------------------------------------------------------------------
 
-    def set_bookmark(self, ids: list[int], on: bool | None) -> None:
+    def _toggle(self, ids: list[int], flag: str, on: bool | None, undo_text: str) -> None:
+        """Set ``flag`` ("bookmarked" or "read") on ``ids``; None: on unless all have it. A change
+        to several articles can be undone (only those it changed go back)."""
         lib = self.library
         if lib is None or not ids:
             return
         rows = lib.rows(ids)
         if on is None:
-            on = not all(r.bookmarked for r in rows.values())
-        before = [i for i, r in rows.items() if r.bookmarked != on]
-        lib.set_bookmarked(ids, on)
+            on = not all(getattr(r, flag) for r in rows.values())
+        changed = [i for i, r in rows.items() if getattr(r, flag) != on]
+        setter = lib.set_bookmarked if flag == "bookmarked" else lib.set_read
+        setter(ids, on)
         if len(ids) > 1:
-            self._remember(self.tr("Undo bookmark"), lambda lb: lb.set_bookmarked(before, not on))
+            back = not on
+            self._remember(undo_text, lambda lb: (lb.set_bookmarked if flag == "bookmarked"
+                                                  else lb.set_read)(changed, back))
         self.after_user_change(ids)
+
+    def set_bookmark(self, ids: list[int], on: bool | None) -> None:
+        self._toggle(ids, "bookmarked", on, self.tr("Undo bookmark"))
 
     def toggle_bookmark(self) -> None:
         self.set_bookmark(self.w.selected_ids(), None)
 
     def toggle_read(self) -> None:
-        ids = self.w.selected_ids()
-        lib = self.library
-        if lib is None or not ids:
-            return
         self.read_timer.stop()  # the reader decided: the timer must not undo it
-        rows = lib.rows(ids)
-        read = not all(r.read for r in rows.values())
-        before = [i for i, r in rows.items() if r.read != read]
-        lib.set_read(ids, read)
-        if len(ids) > 1:
-            self._remember(self.tr("Undo read change"), lambda lb: lb.set_read(before, not read))
-        self.after_user_change(ids)
+        self._toggle(self.w.selected_ids(), "read", None, self.tr("Undo read change"))
 
     def mark_all_read(self) -> None:
         """Mark every article of the list read; a long list is written in the background (a

@@ -343,3 +343,18 @@ def test_the_tag_editor_completes_the_librarys_tags(qtbot, library_copy, tmp_pat
     assert done == ["rates, macro-watch, "]
     assert sorted(w.library.tags_of(target)) == ["macro-watch", "rates"]
     close(w)
+
+
+def test_bookmarking_a_selection_can_be_undone(qtbot, library_copy, tmp_path):
+    w = open_window(qtbot, library_copy, tmp_path, delay_ms=60000)
+    qtbot.waitUntil(lambda: w.current_id is not None, timeout=5000)
+    qtbot.keyClick(w.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(w.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    chosen = w.selected_ids()
+    assert len(chosen) == 3
+    w.library.set_bookmarked(chosen[:1], True)  # one was bookmarked before
+    qtbot.keyClick(w.table, Qt.Key.Key_S)
+    assert w.library.count("is:bookmarked") == 3
+    qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert set(w.library.query_ids("is:bookmarked")) == set(chosen[:1])
+    close(w)
