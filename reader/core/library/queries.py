@@ -55,16 +55,21 @@ class Queries:
         if cq.impossible or not cq.filters:
             return None
         n = int(self.c.one(sql.MAX_ARTICLE_ID) or 0)
+        every = max(_DRIVE_MIN_ALL, n // 50) if cq.fts else max(_DRIVE_MIN_ALL, n // 10)
         if cq.fts:
-            limit = max(_DRIVE_MIN, int((8 * n) ** 0.5)) if page else max(_DRIVE_MIN_ALL, n // 50)
+            limit = max(_DRIVE_MIN, int((8 * n) ** 0.5)) if page else every
         else:
-            limit = max(_DRIVE_MIN, int((3 * n) ** 0.5)) if page else max(_DRIVE_MIN_ALL, n // 10)
+            limit = max(_DRIVE_MIN, int((3 * n) ** 0.5)) if page else every
         best: tuple[int, int] | None = None
         for i, f in enumerate(cq.filters):
             if f.estimate is None:
                 continue
-            c = int(self.c.one(sql.PLAN_ESTIMATE.format(estimate=f.estimate, limit=limit + 1), f.est_params))
-            if c <= limit and (best is None or c < best[0]):
+            # a filter whose check probes the index costs a probe per scanned row: leading from
+            # it pays whenever fetching and sorting all its articles would (a bare code at 200,000
+            # articles: 0.7 ms leading against 49 ms scanning newest first)
+            lim = every if f.probes else limit
+            c = int(self.c.one(sql.PLAN_ESTIMATE.format(estimate=f.estimate, limit=lim + 1), f.est_params))
+            if c <= lim and (best is None or c < best[0]):
                 best = (c, i)
         return None if best is None else best[1]
 
