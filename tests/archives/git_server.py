@@ -236,5 +236,5 @@ class HttpGit:
 
 def library_posts(lib: object) -> Iterator[tuple[str, str]]:
     """(key, title) of every article in a library."""
-    for key, title in lib._sql("SELECT key, title FROM article"):  # type: ignore[attr-defined]
-        yield key, title
+    for key, title in lib._sql("SELECT key, title FROM article").fetchall():  # type: ignore[attr-defined]
+        yield str(key), str(title)
