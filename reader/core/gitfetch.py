@@ -294,7 +294,7 @@ def explain(exc: BaseException, shown: str) -> str:
             return f"Cannot reach {host}: you may be offline, or the server is down. Try again later."
     if any(isinstance(c, HangupException | GitProtocolError | EOFError | ConnectionError | AssertionError
                       | ValueError) for c in chain) or "eof" in text or "incomplete" in text:
-        if "not a git" in text or "bad" in text and "pkt" in text or "invalid" in text and "pkt" in text:
+        if "not a git" in text or "info/refs" in text or "pkt" in text and ("bad" in text or "invalid" in text):
             return f"{shown} is not a git repository."
         return (f"The download from {shown} was cut off before it finished; nothing was changed. "
                 "Try again.")
