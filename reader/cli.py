@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("watchlist", help="show the watchlist")
     s.add_argument("--json", action="store_true")
 
+    from reader.cli_archive import add_parser as add_archive_parser
+
+    add_archive_parser(sub)
+
     s = sub.add_parser("gui", help="open the desktop window (the default)")
     s.add_argument("--demo", action="store_true", help="open the bundled sample archive")
     s.add_argument("--smoke-test", action="store_true",
@@ -345,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "parse":
         return cmd_parse(args)
 
+    from reader.cli_archive import cmd_archive
     from reader.core.library import LibraryError
     from reader.core.search import QueryError
 
@@ -359,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bookmark": cmd_user_op, "tag": cmd_user_op, "untag": cmd_user_op,
             "mark-read": cmd_user_op, "stats": cmd_stats, "securities": cmd_securities,
             "watch": cmd_watch, "unwatch": cmd_watch, "watchlist": cmd_watch,
+            "archive": cmd_archive,
         }.get(args.command)
         if handler is not None:
             return handler(args, lib)

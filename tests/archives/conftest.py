@@ -6,35 +6,17 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from git_server import FinewsRepo, GitDaemon, HttpGit  # noqa: E402
+from git_server import FinewsRepo, GitDaemon, HttpGit, Served  # noqa: E402
 
 from reader.core.library import Library  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the test servers need git")
-
-
-@dataclass
-class Served:
-    repo: FinewsRepo
-    base: Path
-    daemon: GitDaemon
-    http: HttpGit
-
-    def url(self, transport: str, name: str = "finews") -> str:
-        if transport == "http":
-            return self.http.url(name)
-        if transport == "git":
-            return self.daemon.url(name)
-        if transport == "file":
-            return (self.base / name).as_uri()
-        return str(self.base / name)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -232,6 +233,23 @@ class HttpGit:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=WAIT)
+
+
+@dataclass
+class Served:
+    repo: FinewsRepo
+    base: Path
+    daemon: GitDaemon
+    http: HttpGit
+
+    def url(self, transport: str, name: str = "finews") -> str:
+        if transport == "http":
+            return self.http.url(name)
+        if transport == "git":
+            return self.daemon.url(name)
+        if transport == "file":
+            return (self.base / name).as_uri()
+        return str(self.base / name)
 
 
 def library_posts(lib: object) -> Iterator[tuple[str, str]]:

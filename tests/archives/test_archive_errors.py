@@ -7,8 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import Served
-from git_server import FinewsRepo, free_port, git
+from git_server import FinewsRepo, Served, free_port, git
 
 from reader.core import gitfetch
 from reader.core.gitfetch import ArchiveError

@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Served
-from git_server import post_text
+from git_server import Served, post_text
 
 from reader.core import gitfetch
 from reader.core.library import Library

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Served
-from git_server import git, library_posts
+from git_server import Served, git, library_posts
 
 from reader.core.gitfetch import ArchiveError
 from reader.core.library import Library
