@@ -69,3 +69,34 @@ def test_errors_are_one_sentence_on_stderr(served: Served, tmp_path: Path) -> No
     assert json.loads(proc.stdout) == []
     proc = run(lib, "remove", "nosuch")
     assert proc.returncode == 1 and "no archive named nosuch" in proc.stderr
+
+
+def test_killed_mid_update_the_next_update_finishes(served: Served, tmp_path: Path) -> None:
+    """kill -9 while the update writes and imports; the next update reaches the tip."""
+    lib = tmp_path / "lib"
+    added = js(lib, "add", served.url("git"), "--json")
+    first = added["commit"]
+    served.repo.day(3, new=300, rewrite=4, move=4)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "--library", str(lib), "archive",
+                             "update", "--json"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    posts = Path(added["path"]) / "posts" / "_posts"
+    try:
+        for _ in range(2400):  # bounded: two minutes of 50 ms waits on the process itself
+            if len(list(posts.glob("2022-05-03-*"))) >= 50:
+                break
+            try:
+                proc.wait(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+    [listed] = js(lib, "list", "--json")
+    assert listed["commit"] in (first, served.repo.tip())  # never a commit half-imported
+    [done] = js(lib, "update", "--json")
+    assert done["commit"] == served.repo.tip() and done["failed"] == 0
+    [after] = js(lib, "list", "--json")
+    assert after["articles"] == 16 + 300
