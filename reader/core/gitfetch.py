@@ -236,6 +236,10 @@ def fetch_tip(
     if not chosen or chosen[0] not in _store(repo):
         raise ArchiveError(f"The download from {shown} was cut off before it finished; "
                            "nothing was changed. Try again.")
+    # the next fetch offers this commit as one it has: the server then sends only what is new
+    # (without a ref it resent the whole tip: 2.1 s for a day's 650 changed posts of 2,300)
+    refs: Any = repo.refs
+    refs[b"HEAD"] = chosen[0]
     return chosen[0]
 
 

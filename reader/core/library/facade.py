@@ -311,7 +311,7 @@ class Library:
         return self.archives_room.update(name, progress=progress, cancel=cancel)
 
     def archives(self) -> list[ArchiveInfo]:
-        return self.archives_room.list()
+        return self.archives_room.infos()
 
     def remove_archive(self, name: str, *, keep_files: bool = False) -> None:
         self.archives_room.remove(name, keep_files=keep_files)
