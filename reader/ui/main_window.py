@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.importer.stop()
+        self.archives.stop()
         if self.reading.bulk_job is not None:
             self.reading.bulk_job.wait()  # a change being written is finished, never cut short
         self.reading.read_timer.stop()  # closing is not reading
