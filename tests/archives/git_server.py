@@ -147,6 +147,7 @@ class HttpGit:
         self.cut_after: int | None = None
         self.status: int | None = None
         self.requests = 0
+        self.pack_bytes: list[int] = []  # the size of each upload-pack response sent
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -211,6 +212,8 @@ class HttpGit:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 pack = path.endswith("git-upload-pack") and self.command == "POST"
+                if pack:
+                    server.pack_bytes.append(len(body))
                 if pack and server.cut_after is not None and len(body) > server.cut_after:
                     self.wfile.write(body[: server.cut_after])
                     self.wfile.flush()

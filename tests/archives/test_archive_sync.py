@@ -142,3 +142,14 @@ def test_remove(served: Served, library: Library) -> None:
     assert library.stats()["articles"] == 16  # the articles stay in the library
     with pytest.raises(ArchiveError, match="no archive named gone"):
         library.remove_archive("gone")
+
+
+def test_an_update_fetches_only_what_is_new(served: Served, library: Library) -> None:
+    for day in range(3, 9):  # a larger archive, so that resending it would show
+        served.repo.day(day, new=40)
+    library.add_archive(served.url("http"))
+    first = sum(served.http.pack_bytes)
+    served.http.pack_bytes.clear()
+    served.repo.day(9, new=1)
+    assert library.update_archive("finews").report.added == 1
+    assert 0 < sum(served.http.pack_bytes) < first / 20
