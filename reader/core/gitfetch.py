@@ -18,7 +18,7 @@ import re
 import socket
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,26 +190,65 @@ def open_store(git_dir: Path) -> Repo:
     return Repo.init_bare(str(git_dir))
 
 
+def _location(source: str) -> tuple[str, str]:
+    """(what to fetch from, what to show the user) for a URL or a local repository."""
+    shown = clean_url(source)
+    if is_url(source):
+        return source, shown
+    local = Path(source).expanduser()
+    if not local.exists():
+        raise ArchiveError(f"{shown} does not exist.")
+    if not ((local / ".git").exists() or (local / "objects").is_dir() and (local / "HEAD").exists()):
+        raise ArchiveError(f"{shown} is not a git repository.")
+    return str(local.resolve()), shown
+
+
+class _NoHaves:
+    """The repository as a fetch target that claims to have nothing: asked for blobs by id, a
+    server would otherwise leave out those reachable from the commit we have."""
+
+    def __init__(self, repo: Repo):
+        self._repo = repo
+
+    def get_graph_walker(self, heads: Any = None) -> Any:
+        return self._repo.get_graph_walker(heads=[])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+
+def _fetch(location: str, shown: str, target: Any, wants: Any, *, depth: int | None = None,
+           filter_spec: bytes | None = None, cancel: threading.Event | None = None) -> None:
+    def on_progress(data: bytes) -> None:
+        if cancel is not None and cancel.is_set():
+            raise FetchCancelled("The update was cancelled; nothing was changed.")
+
+    try:
+        client, path = get_transport_and_path(location, quiet=True)
+        with _socket_timeout():
+            client.fetch(path, target, determine_wants=wants, progress=on_progress, depth=depth,
+                         filter_spec=filter_spec)
+    except ArchiveError:
+        raise
+    except Exception as exc:
+        raise ArchiveError(explain(exc, shown)) from exc
+
+
 def fetch_tip(
     source: str,
     repo: Repo,
     *,
-    progress: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
+    trees_only: bool = True,
 ) -> bytes:
     """Fetch the default branch's tip of ``source`` (depth 1) into ``repo``; its commit id.
 
-    Raises :class:`ArchiveError` with one sentence for every failure a user can act on.
+    ``trees_only``: ask for the commit and its trees without blobs (where the server allows
+    filters; otherwise everything comes), so the posts' blobs can follow newest first
+    (:func:`fetch_blobs`).  Raises :class:`ArchiveError` with one sentence for every failure a
+    user can act on.
     """
-    shown = clean_url(source)
-    location: str = source
-    if not is_url(source):
-        local = Path(source).expanduser()
-        if not local.exists():
-            raise ArchiveError(f"{shown} does not exist.")
-        location = str(local.resolve())
-        if not ((local / ".git").exists() or (local / "objects").is_dir() and (local / "HEAD").exists()):
-            raise ArchiveError(f"{shown} is not a git repository.")
+    location, shown = _location(source)
     chosen: list[bytes] = []
 
     def wants(refs: Any, depth: int | None = None) -> Any:
@@ -219,20 +258,8 @@ def fetch_tip(
         chosen.append(tip)
         return [] if tip in _store(repo) else [tip]
 
-    def on_progress(data: bytes) -> None:
-        if cancel is not None and cancel.is_set():
-            raise FetchCancelled("The update was cancelled; nothing was changed.")
-        if progress is not None:
-            progress(data.decode("utf-8", "replace").strip())
-
-    try:
-        client, path = get_transport_and_path(location, quiet=True)
-        with _socket_timeout():
-            client.fetch(path, repo, determine_wants=wants, progress=on_progress, depth=1)
-    except ArchiveError:
-        raise
-    except Exception as exc:
-        raise ArchiveError(explain(exc, shown)) from exc
+    _fetch(location, shown, repo, wants, depth=1, filter_spec=b"blob:none" if trees_only else None,
+           cancel=cancel)
     if not chosen or chosen[0] not in _store(repo):
         raise ArchiveError(f"The download from {shown} was cut off before it finished; "
                            "nothing was changed. Try again.")
@@ -241,6 +268,28 @@ def fetch_tip(
     refs: Any = repo.refs
     refs[b"HEAD"] = chosen[0]
     return chosen[0]
+
+
+def fetch_blobs(source: str, repo: Repo, shas: list[bytes], tip: bytes, *,
+                cancel: threading.Event | None = None) -> None:
+    """Make sure these blobs are in ``repo``: asked for by id (a partial clone's request), or,
+    from a server that refuses that, with the whole tip."""
+    store = _store(repo)
+    missing = list(dict.fromkeys(s for s in shas if s not in store))
+    if not missing:
+        return
+    location, shown = _location(source)
+    try:
+        _fetch(location, shown, _NoHaves(repo), lambda refs, depth=None: missing, cancel=cancel)
+    except FetchCancelled:
+        raise
+    except ArchiveError:
+        if any(s in store for s in missing):
+            raise  # it was sending them: a cut-off or a network error
+        _fetch(location, shown, _NoHaves(repo), lambda refs, depth=None: [tip], depth=1, cancel=cancel)
+    if any(s not in store for s in missing):
+        raise ArchiveError(f"The download from {shown} was cut off before it finished; "
+                           "nothing was changed. Try again.")
 
 
 def _default_tip(refs: Any) -> bytes | None:

@@ -152,4 +152,15 @@ def test_an_update_fetches_only_what_is_new(served: Served, library: Library) ->
     served.http.pack_bytes.clear()
     served.repo.day(9, new=1)
     assert library.update_archive("finews").report.added == 1
-    assert 0 < sum(served.http.pack_bytes) < first / 20
+    assert 0 < sum(served.http.pack_bytes) < first / 8
+
+
+@pytest.mark.parametrize("transport", ["http", "git"])
+def test_a_server_without_filters_sends_the_whole_tip(served: Served, library: Library, tmp_path: Path,
+                                                       transport: str) -> None:
+    git(served.repo.path, "config", "uploadpack.allowFilter", "false")
+    out = library.add_archive(served.url(transport)).to_json()
+    assert (out["added"], out["failed"]) == (16, 0)
+    served.repo.day(3, new=2, rewrite=1)
+    assert library.update_archive("finews").to_json()["added"] == 2
+    assert_matches_tip(library, served, tmp_path)

@@ -177,7 +177,7 @@ class Archives:
                                        added_at=now())).execute()
         rec = self._record(name)
         assert rec is not None
-        return self._sync(rec, tip.decode(), progress, cancel)
+        return self._sync(rec, tip.decode(), progress, cancel, location)
 
     # --- update -------------------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class Archives:
             tip = gf.fetch_tip(source or rec.url, repo, cancel=cancel)
         finally:
             repo.close()
-        return self._sync(rec, tip.decode(), progress, cancel)
+        return self._sync(rec, tip.decode(), progress, cancel, source)
 
     def _move(self, repo: Any, posts_root: Path, changed: list[str], before: dict[str, gf.PostEntry],
               removed: list[str], new: dict[str, gf.PostEntry], skipped: list[Skipped]) -> set[str]:
@@ -205,9 +205,10 @@ class Archives:
         for rel in removed:
             gone.setdefault(before[rel].sha, []).append(rel)
         moves: list[tuple[str, str, os.stat_result]] = []
+        store = gf._store(repo)
         for rel in changed:
             olds = gone.get(new[rel].sha)
-            if not olds:
+            if not olds or new[rel].sha not in store:
                 continue
             try:
                 skip = gf.write_post(repo, new[rel], posts_root)
@@ -236,16 +237,16 @@ class Archives:
     # --- the posts folder and the import --------------------------------------------------------
 
     def _sync(self, rec: GitArchive, tip: str, progress: imp.ProgressCallback | None,
-              cancel: threading.Event | None) -> ArchiveResult:
+              cancel: threading.Event | None, source: str | None) -> ArchiveResult:
         if not self._busy.acquire(timeout=600):
             raise ArchiveError("Another update of the archives is still running.")
         try:
-            return self._sync_locked(rec, tip, progress, cancel)
+            return self._sync_locked(rec, tip, progress, cancel, source)
         finally:
             self._busy.release()
 
     def _sync_locked(self, rec: GitArchive, tip: str, progress: imp.ProgressCallback | None,
-                     cancel: threading.Event | None) -> ArchiveResult:
+                     cancel: threading.Event | None, source: str | None) -> ArchiveResult:
         folder = Path(rec.path)
         posts_root = folder / "posts"
         repo = gf.open_store(folder / "git")
@@ -277,6 +278,8 @@ class Archives:
             done_paths: set[str] = set()
             for i, stage in enumerate(stages):
                 last = i == len(stages) - 1
+                gf.fetch_blobs(source or rec.url, repo, [new[rel].sha for rel in stage], tip.encode(),
+                               cancel=cancel)
                 written = []
                 for rel in stage:
                     try:
