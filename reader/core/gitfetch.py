@@ -13,6 +13,7 @@ stays on the server.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import socket
@@ -31,6 +32,10 @@ from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
 from reader.core.importer import _NOT_POSTS, POST_SUFFIXES
+
+# dulwich logs (e.g. "object filtering not recognized by server") would reach stderr through
+# logging's last-resort handler; the reader reports what matters itself
+logging.getLogger("dulwich").addHandler(logging.NullHandler())
 
 POST_ROOTS = ("_posts", "old_post")  # where a finews (Jekyll) archive keeps its posts
 MAX_POST_BYTES = 8 * 1024 * 1024  # a real post is 2-15 KB; larger blobs are skipped

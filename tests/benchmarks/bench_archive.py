@@ -42,6 +42,7 @@ def build_repo(repo: Path, posts: int, days: int) -> None:
 
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "uploadpack.allowFilter", "true")  # as GitHub allows
     per_day = max(1, posts // days)
     start = dt.datetime(2022, 1, 1, tzinfo=archive_gen.CST)
     for d in range(days):
