@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from git_server import Served, free_port
+from git_server import Served, free_port, git
 
 ROOT = Path(__file__).resolve().parents[2]
 ADD_KEYS = {"name", "url", "path", "commit", "added", "updated", "unchanged", "failed", "failures"}
@@ -100,3 +100,10 @@ def test_killed_mid_update_the_next_update_finishes(served: Served, tmp_path: Pa
     assert done["commit"] == served.repo.tip() and done["failed"] == 0
     [after] = js(lib, "list", "--json")
     assert after["articles"] == 16 + 300
+
+
+def test_a_server_without_filters_adds_quietly(served: Served, tmp_path: Path) -> None:
+    git(served.repo.path, "config", "uploadpack.allowFilter", "false")
+    proc = run(tmp_path / "lib", "add", served.url("git"), "--json")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert json.loads(proc.stdout)["added"] == 16
