@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: the newest with articles)")
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--json", action="store_true")
+    from reader.cli_archive import add_parser as add_archive_parser
+
+    add_archive_parser(sub)
 
     s = sub.add_parser("gui", help="open the desktop window (the default)")
     s.add_argument("--demo", action="store_true", help="open the bundled sample archive")
@@ -376,6 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "parse":
         return cmd_parse(args)
 
+    from reader.cli_archive import cmd_archive
     from reader.core.library import LibraryError
     from reader.core.search import QueryError
 
@@ -391,6 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "mark-read": cmd_user_op, "stats": cmd_stats, "securities": cmd_securities,
             "watch": cmd_watch, "unwatch": cmd_watch, "watchlist": cmd_watch,
             "trending": cmd_trending,
+            "archive": cmd_archive,
         }.get(args.command)
         if handler is not None:
             return handler(args, lib)

@@ -36,7 +36,7 @@ from peewee import (
 
 from reader.core.textindex import TOKENIZER_VERSION
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "library.sqlite3"
 
 
@@ -194,6 +194,22 @@ class Meta(BaseModel):
     value = TextField()
 
 
+class GitArchive(BaseModel):
+    """An archive the reader fetches from git (schema 4): where from, where its clone is, and
+    the commit its posts were last imported from ("" until the first import finished, so an
+    interrupted one is completed by the next update).  Never holds credentials."""
+
+    name = TextField(primary_key=True)
+    url = TextField()  # without user name or password
+    path = TextField()  # the archive's folder (its object store and its posts)
+    commit_id = TextField(default="")
+    added_at = IntegerField()
+    updated_at = IntegerField(null=True)
+
+    class Meta:
+        table_name = "git_archive"
+
+
 # --- migrations: frozen SQL, one per version ------------------------------------------------
 
 
@@ -325,7 +341,20 @@ _MIGRATION_3 = """
         END;
 """
 
-MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3}
+# 4: archives fetched from git (a table, not meta keys: "archive list" reads them with their
+#    folders and commits, and a record is written in the same transaction as its state)
+_MIGRATION_4 = """
+        CREATE TABLE git_archive (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            path TEXT NOT NULL,
+            commit_id TEXT NOT NULL DEFAULT '',
+            added_at INTEGER NOT NULL,
+            updated_at INTEGER
+        );
+"""
+
+MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3, 4: _MIGRATION_4}
 
 def _uri(db_file: Path, *, immutable: bool = False) -> str:
     """A read-only SQLite URI for ``db_file`` (percent-encoded: '#', '?' and '%' in folder names
@@ -420,7 +449,7 @@ def migrate(db_file: Path, *, target: int = SCHEMA_VERSION) -> Path | None:
 
 
 MODELS = [Article, Label, Security, SecurityTotal, ArticleSecurity, UserTag, ArticleUserTag, SourceFile,
-          SavedSearch, Watch, Meta]
+          SavedSearch, Watch, Meta, GitArchive]
 
 
 def open_database(db_file: Path) -> SqliteDatabase:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from reader.ui import documents
+from reader.ui.archives import ArchiveController
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -35,8 +36,12 @@ def build_actions(w: MainWindow) -> None:
         return action(w, *args)
 
     r, b, im = w.reading, w.browse, w.importer
+    w.archives = ArchiveController(w)
     w.act_import = A(w.tr("&Import folder…"), im.import_folder_dialog, "Ctrl+I")
     w.act_import_files = A(w.tr("Import &files…"), im.import_files_dialog)
+    w.act_add_archive = A(w.tr("Add &archive…"), w.archives.add_archive_dialog)
+    w.act_update = A(w.tr("&Update"), w.archives.update_all, "F5",
+                     w.tr("Fetch the archives' new posts (F5)"))
     w.act_last_report = A(w.tr("Last import report…"), im.show_last_report)
     w.act_last_report.setEnabled(False)
     w.act_export_pdf = A(w.tr("Export article as &PDF…"), w.export_pdf, "Ctrl+Shift+E")
@@ -84,14 +89,14 @@ def build_actions(w: MainWindow) -> None:
         for a in actions:
             m.addSeparator() if a is None else m.addAction(a)
 
-    menu(w.tr("&File"), (w.act_import, w.act_import_files, w.act_last_report, None,
+    menu(w.tr("&File"), (w.act_import, w.act_import_files, w.act_add_archive, w.act_last_report, None,
                             w.act_export_pdf, w.act_print, None, w.act_export_user,
                             w.act_import_user, None, w.act_settings, None, w.act_quit))
     menu(w.tr("&Article"), (w.act_star, w.act_tag, w.act_read, w.act_mark_all,
                                w.act_undo, None, w.act_next, w.act_prev,
                                w.act_next_unread, w.act_page, None, w.act_original,
                                w.act_find))
-    menu(w.tr("&View"), (w.act_back, w.act_forward, None, w.act_search,
+    menu(w.tr("&View"), (w.act_update, None, w.act_back, w.act_forward, None, w.act_search,
                             w.act_save_search, None, w.act_zoom_in, w.act_zoom_out,
                             w.act_zoom_reset, None, w.act_sidebar, w.act_theme,
                             w.act_serif))
@@ -106,6 +111,7 @@ def build_toolbar(w: MainWindow) -> None:
     tb.addAction(w.act_back)
     tb.addAction(w.act_forward)
     tb.addAction(w.act_import)
+    tb.addAction(w.act_update)
     tb.addSeparator()
     tb.addWidget(w.search_box)
     w.search_error_action = tb.addWidget(w.search_error)

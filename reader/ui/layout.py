@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.ui import actions, trending_view
+from reader.ui.archives import FINEWS_URL
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.find_bar import FindBar
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
@@ -215,5 +216,9 @@ def _welcome(w: MainWindow) -> None:
     w.welcome_button = QPushButton(w.tr("Import your archive…"), w.welcome)
     w.welcome_button.setDefault(True)
     w.welcome_button.clicked.connect(w.import_folder_dialog)
+    w.welcome_archive_button = QPushButton(w.tr("Add the finews archive…"), w.welcome)
+    w.welcome_archive_button.setToolTip(FINEWS_URL)
+    w.welcome_archive_button.clicked.connect(lambda: w.archives.add_archive_dialog(FINEWS_URL))
     wl.addWidget(w.welcome_label, 1)
+    wl.addWidget(w.welcome_archive_button)
     wl.addWidget(w.welcome_button)

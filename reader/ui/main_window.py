@@ -57,6 +57,7 @@ from reader.core.securities import QUOTE_URL
 from reader.core.store import copy_library_folder
 from reader.ui import actions, documents, window_settings
 from reader.ui import trending_view as moved
+from reader.ui.archives import ArchiveController
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.browse import BrowseController
 from reader.ui.core_words import exchange_name
@@ -108,7 +109,11 @@ class MainWindow(QMainWindow):
     progress: QProgressBar
     cancel_button: QPushButton
     zoom_steps: int
+    welcome_archive_button: QPushButton
+    archives: ArchiveController  # archives from git, made with the actions
     # actions, made by ``actions.build_actions``
+    act_add_archive: QAction
+    act_update: QAction
     act_about: QAction
     act_back: QAction
     act_export_pdf: QAction
@@ -234,6 +239,7 @@ class MainWindow(QMainWindow):
         self.importer.stop()
         if self.backup_job is not None:
             self.backup_job.wait()  # a backup being written is finished, never cut short
+        self.archives.stop()
         if self.reading.bulk_job is not None:
             self.reading.bulk_job.wait()  # a change being written is finished, never cut short
         self.reading.read_timer.stop()  # closing is not reading

@@ -27,6 +27,7 @@ from platformdirs import user_data_dir
 from reader import APP_NAME
 from reader.core import importer as imp
 from reader.core import store
+from reader.core.library.archives import ArchiveInfo, ArchiveResult, Archives
 from reader.core.library.catalog import Catalog
 from reader.core.library.connection import Connection
 from reader.core.library.meta import Settings
@@ -67,6 +68,7 @@ class Library:
         self.queries = Queries(self.conn, self.securities_room.resolve)
         self.reader_data = ReaderData(self.conn, self.settings, self.queries.article_ids)
         self.writer = ImportWriter(self.conn, self.settings, self.reader_data, self.catalog.article_count)
+        self.archives_room = Archives(self.conn, folder, self.import_paths)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -310,6 +312,24 @@ class Library:
     def newest_day(self) -> dt.date | None:
         """The newest day with articles, in the library's time zone."""
         return self.trending_room.newest_day()
+    # --- archives fetched from git (reader.core.library.archives) ------------------------------
+
+    def add_archive(self, source: str, name: str | None = None, *,
+                    progress: imp.ProgressCallback | None = None,
+                    cancel: threading.Event | None = None) -> ArchiveResult:
+        """Fetch a git archive (URL or local repository) and import its posts, newest first."""
+        return self.archives_room.add(source, name, progress=progress, cancel=cancel)
+
+    def update_archive(self, name: str, *, progress: imp.ProgressCallback | None = None,
+                       cancel: threading.Event | None = None) -> ArchiveResult:
+        """Fetch an archive's new tip and import only the posts that changed."""
+        return self.archives_room.update(name, progress=progress, cancel=cancel)
+
+    def archives(self) -> list[ArchiveInfo]:
+        return self.archives_room.infos()
+
+    def remove_archive(self, name: str, *, keep_files: bool = False) -> None:
+        self.archives_room.remove(name, keep_files=keep_files)
 
     # --- settings kept in the library ----------------------------------------------------------
 

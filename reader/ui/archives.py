@@ -1,0 +1,269 @@
+"""Archives fetched from git, from the window: File › Add archive…, View › Update (F5), the
+first-run banner's "Add the finews archive", and an optional schedule.
+
+Fetching and importing run on a worker thread (:class:`ArchiveJob`); the list refreshes as the
+newest posts arrive, the status bar shows progress, and the window's Cancel stops the job.
+An error is one sentence in a message box; the library stays as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.gitfetch import ArchiveError, is_url
+from reader.core.importer import ImportProgress
+from reader.core.library import Library, LibraryError
+from reader.ui.jobs import CallJob
+
+if TYPE_CHECKING:
+    from reader.ui.main_window import MainWindow
+
+FINEWS_URL = "https://github.com/zning1994/finews"
+SCHEDULE_SETTING = "archives/updateMinutes"  # 0 (the default): no scheduled updates
+
+
+class AddArchiveDialog(QDialog):
+    """A git URL or a folder: a repository is fetched and kept, any other folder imported."""
+
+    def __init__(self, source: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("addArchiveDialog")
+        self.setWindowTitle(self.tr("Add an archive"))
+        lay = QVBoxLayout(self)
+        text = QLabel(self.tr("A git URL (https://, http://, git://, file://) or a folder. A git "
+                              "repository is fetched into the library and kept up to date with "
+                              "View › Update (F5); any other folder is imported."), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        row = QHBoxLayout()
+        self.source_edit = QLineEdit(source, self)
+        self.source_edit.setPlaceholderText(self.tr("URL or folder"))
+        self.source_edit.setMinimumWidth(420)
+        browse = QPushButton(self.tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.source_edit, 1)
+        row.addWidget(browse)
+        lay.addLayout(row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Add"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.source_edit.textChanged.connect(self._update_ok)
+        self._update_ok()
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add an archive"))
+        if folder:
+            self.source_edit.setText(folder)
+
+    def _update_ok(self) -> None:
+        text = self.source()
+        self.ok_button.setEnabled(bool(text) and (is_url(text) or Path(text).expanduser().is_dir()))
+
+    def source(self) -> str:
+        return self.source_edit.text().strip()
+
+
+def is_git_folder(path: Path) -> bool:
+    return (path / ".git").exists() or ((path / "objects").is_dir() and (path / "HEAD").is_file())
+
+
+class ArchiveJob(CallJob):
+    """``call(progress, cancel)`` on a worker thread; an :class:`ArchiveError` is its sentence."""
+
+    progressed = Signal(str, int, int, int)  # phase, done, total, added
+
+    def __init__(self, library: Library, call: Callable[[Any, Any], Any],
+                 parent: QObject | None = None) -> None:
+        super().__init__(library, lambda: call(self._progress, self.cancel_event), parent)
+        self.cancel_event = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def _progress(self, p: ImportProgress) -> None:
+        self.progressed.emit(p.phase, p.done, p.total, p.report.added)
+
+    def run(self) -> None:
+        try:
+            self.done.emit(self.call())
+        except (ArchiveError, LibraryError) as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # reported to the user, never silently lost
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        finally:
+            self.library.db.close()  # this thread's connection
+
+
+class ArchiveController(QObject):
+    """Adds and updates archives off the GUI thread; ``finished`` carries the results (a
+    list of ``ArchiveResult``) or None after an error."""
+
+    finished = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.job: ArchiveJob | None = None
+        self.error_box: QMessageBox | None = None
+        window.cancel_button.clicked.connect(self.cancel)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(lambda: self.update_all(quiet=True))
+        self.apply_schedule()
+
+    def running(self) -> bool:
+        return self.job is not None and self.job.isRunning()
+
+    def apply_schedule(self) -> None:
+        """Update every N minutes while the app runs (the setting; off by default)."""
+        try:
+            minutes = int(str(self.w.settings.value(SCHEDULE_SETTING, 0) or 0))
+        except (TypeError, ValueError):
+            minutes = 0
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+
+    # --- the user's commands ------------------------------------------------------------------
+
+    def add_archive_dialog(self, source: str = "") -> None:
+        dlg = AddArchiveDialog(source, self.w)
+        if dlg.exec():
+            self.add(dlg.source())
+
+    def add(self, source: str) -> ArchiveJob | None:
+        folder = Path(source).expanduser()
+        if not is_url(source) and folder.is_dir() and not is_git_folder(folder):
+            self.w.importer.start([str(folder)])  # a plain folder: the ordinary import
+            return None
+        if not self._ready() or not self.w.importer._leave_demo() or self.w.library is None:
+            return None
+        return self._start(lambda progress, cancel: [self.w_library().add_archive(
+            source, progress=progress, cancel=cancel)], self.tr("Fetching the archive…"))
+
+    def update_all(self, quiet: bool = False) -> ArchiveJob | None:
+        lib = self.w.library
+        if lib is None or self.w.demo or not lib.archives():
+            if not quiet:
+                self.w.statusBar().showMessage(
+                    self.tr("No archives to update: add one with File › Add archive…"), 6000)
+            return None
+        if not self._ready(quiet):
+            return None
+
+        def update(progress: Any, cancel: Any) -> list[Any]:
+            results: list[Any] = []
+            errors = []
+            for info in lib.archives():
+                try:
+                    results.append(lib.update_archive(info.name, progress=progress, cancel=cancel))
+                except ArchiveError as exc:
+                    errors.append(str(exc))
+                if cancel.is_set():
+                    break
+            if errors:
+                raise ArchiveError(" ".join(errors))
+            return results
+
+        return self._start(update, self.tr("Updating the archives…"))
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def stop(self) -> None:
+        """The window closes: a running job is cancelled and waited for."""
+        self.timer.stop()
+        if self.running():
+            assert self.job is not None
+            self.job.cancel()
+            self.job.wait(60000)
+
+    # --- the job -------------------------------------------------------------------------------
+
+    def w_library(self) -> Library:
+        assert self.w.library is not None
+        return self.w.library
+
+    def _ready(self, quiet: bool = False) -> bool:
+        if self.running() or self.w.importer.running():
+            if not quiet:
+                self.w.statusBar().showMessage(self.tr("An import is already running"), 4000)
+            return False
+        return True
+
+    def _start(self, call: Callable[[Any, Any], Any], message: str) -> ArchiveJob:
+        w = self.w
+        job = ArchiveJob(self.w_library(), call, self)
+        job.progressed.connect(self._on_progress)
+        job.done.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        self.job = job
+        w.progress.setRange(0, 0)
+        w.progress.show()
+        w.cancel_button.show()
+        w.statusBar().showMessage(message)
+        job.start()
+        return job
+
+    def _on_progress(self, phase: str, done: int, total: int, added: int) -> None:
+        w = self.w
+        if phase == "fetching":
+            w.progress.setRange(0, 0)
+            return
+        if total:
+            w.progress.setRange(0, total)
+            w.progress.setValue(done)
+        w.statusBar().showMessage(self.tr("Importing the archive… %1 of %2, %3 new")
+                                  .replace("%1", str(done)).replace("%2", str(total))
+                                  .replace("%3", str(added)))
+        if added:
+            w.refresh_list()  # today's articles show while the rest fills in
+
+    def _ended(self) -> None:
+        w = self.w
+        w.progress.hide()
+        w.cancel_button.hide()
+        w.cancel_button.setEnabled(True)
+        w.refresh_sidebar()
+        w.refresh_list()
+
+    def _on_done(self, results: list[Any]) -> None:
+        self._ended()
+        added = sum(r.report.added for r in results)
+        updated = sum(r.report.updated for r in results)
+        cancelled = any(r.report.cancelled for r in results)
+        text = (self.tr("Archive update cancelled: %1 new, %2 updated") if cancelled
+                else self.tr("Archives up to date: %1 new, %2 updated"))
+        self.w.statusBar().showMessage(text.replace("%1", str(added)).replace("%2", str(updated)), 15000)
+        self.finished.emit(results)
+
+    def _on_failed(self, message: str) -> None:
+        self._ended()
+        self.w.statusBar().showMessage(message, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Archive"), message,
+                          QMessageBox.StandardButton.Ok, self.w)
+        box.setObjectName("archiveError")
+        self.error_box = box
+        box.open()
+        self.finished.emit(None)
