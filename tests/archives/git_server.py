@@ -7,6 +7,7 @@ behind :class:`HttpGit` for smart HTTP); the reader side never does.  Every serv
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -89,6 +90,15 @@ class FinewsRepo:
             for p in sorted((self.path / folder).glob("*.md")):
                 out[f"{folder}/{p.name}"] = p.read_text(encoding="utf-8")
         return out
+
+
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A port on 127.0.0.1 where nothing listens, held for the test: bound, never listening,
+    so connections are refused and no other server (another test's) can take it meanwhile."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield int(s.getsockname()[1])
 
 
 def free_port() -> int:

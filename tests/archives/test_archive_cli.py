@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from git_server import Served, free_port, git
+from git_server import Served, git, refused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ADD_KEYS = {"name", "url", "path", "commit", "added", "updated", "unchanged", "failed", "failures"}
@@ -60,7 +60,8 @@ def test_add_update_list_remove(served: Served, tmp_path: Path) -> None:
 
 def test_errors_are_one_sentence_on_stderr(served: Served, tmp_path: Path) -> None:
     lib = tmp_path / "lib"
-    proc = run(lib, "add", f"http://me:s3cret@127.0.0.1:{free_port()}/finews", "--json")
+    with refused_port() as port:
+        proc = run(lib, "add", f"http://me:s3cret@127.0.0.1:{port}/finews", "--json")
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.startswith("finews-reader: Cannot reach 127.0.0.1: you may be offline")
     assert proc.stderr.count("\n") == 1 and "s3cret" not in proc.stderr

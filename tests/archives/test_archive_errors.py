@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from git_server import FinewsRepo, Served, free_port, git
+from git_server import FinewsRepo, Served, git, refused_port
 
 from reader.core import gitfetch
 from reader.core.gitfetch import ArchiveError
@@ -23,9 +23,9 @@ def assert_nothing_kept(library: Library) -> None:
 
 @pytest.mark.parametrize("scheme", ["http", "git"])
 def test_nothing_listening(library: Library, scheme: str) -> None:
-    url = f"{scheme}://127.0.0.1:{free_port()}/finews"
-    with pytest.raises(ArchiveError, match="Cannot reach 127.0.0.1: you may be offline"):
-        library.add_archive(url)
+    with refused_port() as port, \
+            pytest.raises(ArchiveError, match="Cannot reach 127.0.0.1: you may be offline"):
+        library.add_archive(f"{scheme}://127.0.0.1:{port}/finews")
     assert_nothing_kept(library)
 
 

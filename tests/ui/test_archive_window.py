@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "archives"))
 
-from git_server import FinewsRepo, GitDaemon, HttpGit, Served, free_port  # noqa: E402
+from git_server import FinewsRepo, GitDaemon, HttpGit, Served, refused_port  # noqa: E402
 from modal import answering  # noqa: E402
 
 from reader.core.library import Library  # noqa: E402
@@ -119,10 +119,11 @@ def test_an_error_is_one_sentence(qtbot, tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
     w = _window(qtbot, lib, tmp_path)
     seen: list[str] = []
-    url = f"http://127.0.0.1:{free_port()}/finews"
-    with answering(_type_and_add(qtbot, url, seen), AddArchiveDialog), \
-            qtbot.waitSignal(w.archives.finished, timeout=30000) as done:
-        w.act_add_archive.trigger()
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/finews"
+        with answering(_type_and_add(qtbot, url, seen), AddArchiveDialog), \
+                qtbot.waitSignal(w.archives.finished, timeout=30000) as done:
+            w.act_add_archive.trigger()
     assert done.args[0] is None
     box = w.archives.error_box
     assert box is not None and box.isVisible()
