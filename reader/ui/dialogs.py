@@ -93,7 +93,7 @@ class ImportReportDialog(QDialog):
         parts.append(QCoreApplication.translate("ImportReportDialog", "%1 failed").replace("%1", str(report.failed)))
         if report.warning_count:
             parts.append(QCoreApplication.translate("ImportReportDialog", "%1 warnings").replace("%1", str(report.warning_count)))
-        text = ", ".join(parts)
+        text = QCoreApplication.translate("ImportReportDialog", ", ").join(parts)
         if report.cancelled:
             text += " — " + QCoreApplication.translate("ImportReportDialog", "cancelled")
         return text
