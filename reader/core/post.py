@@ -375,6 +375,16 @@ def story_key(path: Path) -> str:
     return stem.strip().lower() or "untitled"
 
 
+_NW_KEY_RE = re.compile(r"NW(\d{12,24})", re.I)
+
+
+def story_of(key: str) -> str:
+    """The story a copy's key names: eastmoney's info code, its digits.  Media-category copies
+    carry it as ``NW<digits>``, the rolling-news copy as ``<digits>``: one story, one article."""
+    m = _NW_KEY_RE.fullmatch(key.strip())
+    return m.group(1) if m else key
+
+
 def _date_from_name(path: Path, tz: dt.tzinfo) -> dt.datetime | None:
     m = _NAME_DATE_RE.search("/" + path.name)
     if m:
