@@ -130,7 +130,7 @@ def test_migration_merges_the_copies_with_the_readers_data_of_both(tmp_path: Pat
         lib._sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
         assert lib.stats()["articles"] == len(stories) == len(fresh)
         assert lib._one("SELECT count(*) FROM article_fts_docsize") == len(stories)
-        for story, (first, second) in pairs.items():
+        for story in pairs:
             aid = lib.article_id(story)
             assert aid is not None and {lib.article_id(k) for k in lib.article(aid).keys} == {aid}  # type: ignore[union-attr]
             art = lib.article(aid)
