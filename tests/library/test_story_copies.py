@@ -7,8 +7,12 @@ matter's categories), never from the reader's own parser.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ def stories_of(files: list[Path]) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = defaultdict(list)
     for f in files:
         m = CODE_RE.search(f.name)
-        out[m.group(1) if m else f.name.rsplit("__", 1)[-1]].append(f)
+        out[m.group(1) if m else f.stem.rsplit("__", 1)[-1].lower()].append(f)
     return out
 
 
@@ -83,7 +87,7 @@ def test_the_sidebar_counts_a_story_under_each_of_its_categories(corpus_library:
 def test_show_takes_any_copys_key_and_gives_the_richest_body(corpus_library: Library) -> None:
     a, b = view(corpus_library, "NW" + STORY), view(corpus_library, STORY)
     assert a == b
-    assert a["key"] == STORY and a["keys"] == [STORY, "NW" + STORY]  # the emnews copy links more
+    assert a["key"] == STORY and a["keys"] == [STORY, "NW" + STORY]  # the emnews copy: the longer text
     assert a["categories"] == ["emnews", "cailianshe"] and a["tags"] == ["东财滚动新闻", "财联社新闻"]
     assert a["url"].startswith("http://finance.eastmoney.com/")
     assert a["urls"][1] == "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW" + STORY
@@ -210,3 +214,52 @@ def test_user_data_waiting_under_a_copys_key_reaches_the_merged_article(tmp_path
         lib.import_paths([nw], workers=1)
         art = view(lib, STORY)
         assert art["bookmarked"] and art["user_tags"] == ["媒体"]
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+CPPIB = "202205302396671645"  # 加拿大年金计划委员会…: emnews links 8 securities, zhongguozhengquanbao none
+TENCENT = ('<span id="Info.116.00700"><a href="http://quote.eastmoney.com/unify/r/116.00700" class="keytip" '
+           'data-code="116,00700">腾讯控股</a></span>')
+
+
+def cli_json(*args: str | Path) -> Any:
+    proc = subprocess.run([sys.executable, "-m", "reader", *map(str, args), "--json"], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_command_line_counts_each_story_once(tmp_path: Path, corpus_dir: Path) -> None:
+    posts = tmp_path / "posts"
+    shutil.copytree(corpus_dir, posts)
+    media = posts / f"2022-05-30-NW{CPPIB}.md"
+    # the media copy names Tencent as well (linked): one story, one mention
+    media.write_text(media.read_text(encoding="utf-8").replace("其中，腾讯控股", "其中，" + TENCENT, 1), encoding="utf-8")
+    files = sorted(posts.glob("*.md"))
+    stories = stories_of(files)
+    lib = tmp_path / "lib"
+    report = cli_json("--library", lib, "import", posts)
+    assert report["merged"] == report["duplicates"] == len(files) - len(stories)
+    assert report["added"] == len(stories)
+    assert cli_json("--library", lib, "stats")["articles"] == len(stories)
+    listed = cli_json("--library", lib, "list", "--limit", "100000")
+    assert len(listed) == len({i["key"] for i in listed}) == len(stories)
+    assert sorted(i["key"] for i in listed) == sorted(stories)
+    hits = cli_json("--library", lib, "search", "加拿大年金计划委员会")
+    assert [h["key"] for h in hits] == [CPPIB]
+    secs = {s["secid"]: s for s in cli_json("--library", lib, "securities", "--limit", "100000")}
+    tencent = cli_json("--library", lib, "list", "--security", "116.00700", "--limit", "100000")
+    assert secs["116.00700"]["articles"] == len(tencent) == len({i["key"] for i in tencent})
+    assert CPPIB in [i["key"] for i in tencent]
+    for key in (CPPIB, "NW" + CPPIB):
+        shown = cli_json("--library", lib, "show", key)
+        assert shown["key"] == CPPIB and shown["keys"] == [CPPIB, "NW" + CPPIB]
+        assert shown["paths"] == [str(posts / f"2022-05-30-{CPPIB}.md"), str(media)]
+        assert shown["categories"] == ["emnews", "zhongguozhengquanbao"]
+        assert shown["tags"] == ["东财滚动新闻", "中国证券报新闻"]
+        assert [s["secid"] for s in shown["securities"]].count("116.00700") == 1
+    # parse still describes one file, with its own key
+    [parsed] = cli_json("parse", media)
+    assert parsed["key"] == "NW" + CPPIB and parsed["categories"] == ["zhongguozhengquanbao"]
