@@ -53,6 +53,7 @@ class Copy:
     chars: int  # the text's characters, spaces and title left out
     quality: int
     warnings: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # secids its K-line charts show
 
     @property
     def real_title(self) -> bool:
@@ -66,7 +67,7 @@ class Copy:
         """The ``article_copy`` columns after ``article_id``, in the order of ``COPY_COLUMNS``."""
         return (self.key, self.content_hash, self.title, self.published, self.utc_offset, self.url,
                 " ".join(self.categories), " ".join(self.tags), " ".join(self.secids), self.chars,
-                self.quality, "\n".join(self.warnings))
+                self.quality, "\n".join(self.warnings), " ".join(self.charts))
 
     @classmethod
     def from_row(cls, path: str, r: tuple[object, ...]) -> Copy:
@@ -74,12 +75,12 @@ class Copy:
             return str(v or "").split()
         return cls(path, str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]),  # type: ignore[call-overload]
                    str(r[5]), words(r[6]), words(r[7]), words(r[8]), int(r[9]), int(r[10]),  # type: ignore[call-overload]
-                   [w for w in str(r[11] or "").split("\n") if w])
+                   [w for w in str(r[11] or "").split("\n") if w], words(r[12]))
 
 
 # the columns Copy.row() fills, after path and article_id
 COPY_COLUMNS = ("key", "content_hash", "title", "published", "utc_offset", "url", "categories", "tags",
-                "secids", "chars", "quality", "warnings")
+                "secids", "chars", "quality", "warnings", "charts")
 
 
 def text_chars(char_count: int, title: str) -> int:
@@ -99,6 +100,7 @@ def copy_of(art: Article) -> Copy:
         secids=[s.secid for s in art.securities], chars=text_chars(art.char_count, art.title),
         quality=quality(art),
         warnings=[w for w in art.warnings if not w.startswith((DISAGREE_TITLE, DISAGREE_TIME))],
+        charts=[s.secid for s in art.charts],
     )
 
 
@@ -124,6 +126,7 @@ class Merged:
     secids: list[str]
     urls: list[str]
     warnings: list[str]
+    charts: list[str]
 
     @property
     def richest(self) -> Copy:
@@ -151,5 +154,5 @@ def merge(copies: list[Copy]) -> Merged:
         copies=order, title=titled.title, published=dated.published, utc_offset=dated.utc_offset,
         categories=_union([c.categories for c in order]), tags=_union([c.tags for c in order]),
         secids=_union([c.secids for c in order]), urls=_union([[c.url] if c.url else [] for c in order]),
-        warnings=warnings,
+        warnings=warnings, charts=_union([c.charts for c in order]),
     )

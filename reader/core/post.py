@@ -89,6 +89,8 @@ class Article:
     size: int = 0
     mtime_ns: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # the securities its K-line charts show (each also one of ``securities``); not in ``parse --json``
+    charts: list[Security] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``parse --json`` object (a public contract: keys exactly as documented)."""
@@ -533,6 +535,7 @@ def parse_bytes(
         url=absolute_http_url(cleaned.url) or absolute_http_url(meta.get("url")),
         summary=cleaned.summary,
         securities=cleaned.securities,
+        charts=cleaned.charts,
         html=cleaned.html,
         text=cleaned.text,
         word_count=words,

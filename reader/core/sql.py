@@ -84,13 +84,13 @@ PENDING_ENTRY = "SELECT value FROM meta WHERE key = ?"
 # bench_library.py: import, 10,000 posts (posts/s): per stored file, the copy it is of its story
 COPY_PUT = (
     "INSERT OR REPLACE INTO article_copy(path, article_id, key, content_hash, title, published, "
-    "utc_offset, url, categories, tags, secids, chars, quality, warnings) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "utc_offset, url, categories, tags, secids, chars, quality, warnings, charts) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 # bench_library.py: import, 10,000 posts (posts/s): a stored story met again, its copies
 COPIES_OF = (
     "SELECT path, key, content_hash, title, published, utc_offset, url, categories, tags, secids, "
-    "chars, quality, warnings FROM article_copy WHERE article_id = ?"
+    "chars, quality, warnings, charts FROM article_copy WHERE article_id = ?"
 )
 # bench_library.py: import, 10,000 posts (posts/s): a copy whose file is gone
 COPY_DELETE = "DELETE FROM article_copy WHERE path = ?"

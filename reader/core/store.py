@@ -211,6 +211,7 @@ class ArticleCopy(BaseModel):
     chars = IntegerField(default=0)
     quality = IntegerField(default=0)
     warnings = TextField(default="")
+    charts = TextField(default="")  # the secids its K-line charts show
 
     class Meta:
         table_name = "article_copy"
@@ -370,7 +371,8 @@ _MIGRATION_4 = """
             secids TEXT NOT NULL DEFAULT '',
             chars INTEGER NOT NULL DEFAULT 0,
             quality INTEGER NOT NULL DEFAULT 0,
-            warnings TEXT NOT NULL DEFAULT ''
+            warnings TEXT NOT NULL DEFAULT '',
+            charts TEXT NOT NULL DEFAULT ''
         ) WITHOUT ROWID;
         CREATE INDEX article_copy_article ON article_copy(article_id);
         INSERT OR IGNORE INTO article_copy(path, article_id, key, content_hash, title, published, utc_offset,

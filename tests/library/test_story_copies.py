@@ -263,3 +263,18 @@ def test_the_command_line_counts_each_story_once(tmp_path: Path, corpus_dir: Pat
     # parse still describes one file, with its own key
     [parsed] = cli_json("parse", media)
     assert parsed["key"] == "NW" + CPPIB and parsed["categories"] == ["zhongguozhengquanbao"]
+
+
+def test_a_security_only_the_other_copys_chart_shows_is_still_a_mention(tmp_path: Path, corpus_dir: Path) -> None:
+    plain, nw = _copy(corpus_dir, tmp_path / "posts", f"2022-05-30-{CPPIB}.md", f"2022-05-30-NW{CPPIB}.md")
+    chart = ('<!-- EM_StockImg_Start --><p><a href="http://quote.eastmoney.com/unify/r/0.000858" '
+             'data-code="000858|0|2" class="EmImageRemark"><img src="https://webquoteklinepic.eastmoney.com/'
+             'GetPic.aspx?nid=0.000858" data-code="K 000858|0|2" /></a></p><!-- EM_StockImg_End -->')
+    text = nw.read_text(encoding="utf-8")
+    nw.write_text(text.replace("---\n<p>", "---\n" + chart + "<p>", 1), encoding="utf-8")
+    with Library.open(tmp_path / "lib") as lib:
+        lib.import_paths([plain, nw], workers=1)
+        art = lib.article(CPPIB)
+        assert art is not None and art.path == str(plain)  # the emnews copy, with its 8 links, is the body
+        assert [s.secid for s in art.securities][-1] == "0.000858" and art.charts == ["0.000858"]
+        assert lib.query_ids("sec:000858.SZ") == [art.id]

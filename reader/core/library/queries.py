@@ -172,6 +172,7 @@ class Queries:
             keys=list(dict.fromkeys(cp.key for cp in copies)) or [r[1]],
             paths=[cp.path for cp in copies] or [r[2]],
             urls=list(dict.fromkeys(u for u in [r[9], *(cp.url for cp in copies)] if u)),
+            charts=list(dict.fromkeys(s for cp in copies for s in cp.charts)),
         )
 
     def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:

@@ -64,6 +64,7 @@ class ArticleDetail:
     keys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # secids its copies' K-line charts show
 
     def to_json(self) -> dict[str, Any]:
         """The ``parse --json`` keys (one definition, in ``Article.to_json``) plus the reader's data
