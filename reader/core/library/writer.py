@@ -214,7 +214,7 @@ class ImportWriter:
             art.word_count, art.char_count, "\n".join(art.warnings), art.content_hash, art.path,
             mine.quality, stamp, stamp,
         )).lastrowid
-        c.sql(sql.COPY_PUT, (art.path, aid, *mine.row()))
+        c.sql(sql.COPY_ADD, (art.path, aid, *mine.row()))
         labels = {("c", cat) for cat in art.categories} | {("t", t) for t in art.tags}
         for kind, name in labels:
             c.sql(sql.LABEL_INSERT, (aid, kind, name))
