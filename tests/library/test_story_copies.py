@@ -278,3 +278,18 @@ def test_a_security_only_the_other_copys_chart_shows_is_still_a_mention(tmp_path
         assert art is not None and art.path == str(plain)  # the emnews copy, with its 8 links, is the body
         assert [s.secid for s in art.securities][-1] == "0.000858" and art.charts == ["0.000858"]
         assert lib.query_ids("sec:000858.SZ") == [art.id]
+
+
+def test_each_category_keeps_its_own_feed_name_in_the_sidebar(corpus_library: Library, corpus_dir: Path) -> None:
+    """A merged story carries both feeds' tags; each category is still named by its own files' tag."""
+    own: dict[str, set[str]] = defaultdict(set)
+    for f in corpus_dir.glob("*.md"):
+        raw = f.read_text(encoding="utf-8")
+        tags = re.search(r"^tags:\s*(.*?)\s*$", raw, re.M)
+        for cat in raw_categories(f):
+            own[cat].update(tags.group(1).split() if tags else [])
+    titles = corpus_library.category_titles()
+    assert set(titles) == set(own)
+    assert len(set(titles.values())) == len(titles)
+    for cat, title in titles.items():
+        assert title in own[cat], (cat, title)

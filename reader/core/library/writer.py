@@ -3,6 +3,11 @@
 Every statement run per stored article is measured SQL (``reader.core.sql``, named by
 ``bench_library.py``'s import rate); reading the known files once per import and the
 tokenizer's version are peewee queries.
+
+A story is an article however many files carry it (``reader.core.copies``): each stored file is
+a row of ``article_copy``; a file of a story already held joins its article, which is written
+again from all its copies (the richest one's body, the union of the rest), so that any order of
+import, and the loss of a copy's file, give the article the remaining files make.
 """
 
 from __future__ import annotations
