@@ -353,7 +353,8 @@ _MIGRATION_3 = """
         END;
 """
 
-# 4: one story, one article.  Every file an article is made of gets a row; then the copies of a
+# 4: one story, one article.  Every file an article is made of gets a row (its stored file, and
+#    the identical copies an import saw, e.g. in old_post/); then the copies of a
 #    story that older versions stored as two articles (``NW<code>`` and ``<code>``) are merged
 #    by ``_merge_story_copies`` in the same transaction, and articles are keyed by the code alone.
 _MIGRATION_4 = """
@@ -383,7 +384,14 @@ _MIGRATION_4 = """
                 coalesce((SELECT group_concat(secid, ' ') FROM (SELECT sc.secid FROM article_security s
                     JOIN security sc ON sc.id = s.security_id WHERE s.article_id = a.id ORDER BY s.position)), ''),
                 a.char_count - length(replace(a.title, ' ', '')), a.quality, a.warnings
-            FROM article a
+            FROM article a;
+        INSERT OR IGNORE INTO article_copy(path, article_id, key, content_hash, title, published, utc_offset,
+                url, categories, tags, secids, chars, quality, warnings)
+            SELECT f.path, c.article_id, f.key, c.content_hash, c.title, c.published, c.utc_offset, c.url,
+                c.categories, c.tags, c.secids, c.chars, c.quality, c.warnings
+            FROM source_file f JOIN article a ON a.key = f.key
+            JOIN article_copy c ON c.article_id = a.id AND c.content_hash = f.content_hash
+            WHERE f.error IS NULL AND f.path != a.path
 """
 
 MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3, 4: _MIGRATION_4}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -68,8 +69,8 @@ def version_3_library(folder: Path, corpus: Path) -> dict[str, list[int]]:
                           + f"INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', '{TOKENIZER_VERSION}');"
                           + "COMMIT;")
     best: dict[str, Article] = {}
-    for path in sorted(corpus.glob("*.md")):
-        art = parse_file(path)
+    every = [parse_file(path) for path in sorted(corpus.glob("*.md"))]
+    for art in every:
         if art.key not in best or quality(art) > quality(best[art.key]):
             best[art.key] = art
     stories: dict[str, list[int]] = defaultdict(list)
@@ -77,6 +78,9 @@ def version_3_library(folder: Path, corpus: Path) -> dict[str, list[int]]:
     for n, (key, art) in enumerate(sorted(best.items())):
         m = CODE_RE.search(Path(art.path).name)
         stories[m.group(1) if m else key].append(_store_v3(con, art, n % 2048))
+    for art in every:  # the files version 3 saw but did not store (a copy of a story it held)
+        if art is not best[art.key]:
+            con.execute(sql.SOURCE_FILE_STORED, (art.path, art.size, art.mtime_ns, art.content_hash, art.key))
     con.execute("COMMIT")
     con.close()
     return stories
@@ -115,6 +119,10 @@ CONTENT = ("key", "title", "published", "categories", "tags", "source", "url", "
 
 
 def test_migration_merges_the_copies_with_the_readers_data_of_both(tmp_path: Path, corpus_dir: Path) -> None:
+    # the corpus, and byte-identical copies of three posts (as old_post/ often holds)
+    corpus_dir = Path(shutil.copytree(corpus_dir, tmp_path / "corpus"))
+    for f in sorted(corpus_dir.glob("2022-*.md"))[:3]:
+        shutil.copy2(f, corpus_dir / f"dup__{f.name}")
     folder = tmp_path / "v3"
     stories = version_3_library(folder, corpus_dir)
     pairs = _with_reader_data(folder, stories)
@@ -147,6 +155,22 @@ def test_migration_merges_the_copies_with_the_readers_data_of_both(tmp_path: Pat
         assert {lib.article(i).key for i in lib.query_ids("")} == set(fresh)  # type: ignore[union-attr]
         assert set(lib.query_ids("tag:媒体")) == {lib.article_id(s) for s in pairs}
         assert lib.watchlist() == ["1.600519"]
+        # an identical copy version 3 saw (old_post/ beside _posts/) is one of the article's files
+        hashes = {str(p): parse_file(p).content_hash for p in corpus_dir.glob("*.md")}
+        identical = 0
+        for key, want in fresh.items():
+            art = lib.article(key)
+            assert art is not None
+            kept = {p for p in want["paths"] if hashes[p] in {hashes[q] for q in art.paths}}
+            assert set(art.paths) == kept, key
+            if len(want["paths"]) > 1 and len({hashes[p] for p in want["paths"]}) == 1:
+                assert sorted(art.paths) == sorted(want["paths"]), key
+                identical += 1
+        assert identical >= 1
+        for copy in corpus_dir.glob("dup__*.md"):  # each identical copy: a file of its article
+            original = corpus_dir / copy.name.removeprefix("dup__")
+            art = lib.article(parse_file(original).key)
+            assert art is not None and {str(copy), str(original)} <= set(art.paths), copy.name
         # the security totals agree with the links left
         truth: dict[int, list[int]] = {}
         for sid, published in lib._sql("SELECT security_id, published FROM article_security"):
