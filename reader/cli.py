@@ -189,7 +189,8 @@ def cmd_import(args: argparse.Namespace, lib: Any) -> int:
         _print_json(report.to_json())
     else:
         print(f"Added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-              f"duplicates {report.duplicates}, failed {report.failed} in {report.seconds:.1f}s"
+              f"duplicates {report.duplicates} ({report.merged} merged into a story held), "
+              f"failed {report.failed} in {report.seconds:.1f}s"
               + (" (cancelled)" if report.cancelled else ""))
         if report.warning_count:
             n, files = report.warning_count, report.warned_files

@@ -51,6 +51,10 @@ BLOCK_TAGS = {"p", "div", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6"
 
 _CHART_START_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->", re.I)
 _CHART_END_RE = re.compile(r"<!--\s*EM_StockImg_End\s*-->", re.I)
+# a chart's link (class EmImageRemark) or picture, and the attributes naming its security
+_CHART_TAG_RE = re.compile(r"<(?:a|img)\s[^<>]{0,2000}?data-code=[^<>]{0,2000}>", re.I)
+_ATTR_CODE_RE = re.compile(r"""\sdata-code\s*=\s*["']([^"'<>]{1,60})["']""", re.I)
+_ATTR_HREF_RE = re.compile(r"""\shref\s*=\s*["']([^"'<>]{1,300})["']""", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_RE = re.compile(r"^\s*[（(]?\s*文章来源\s*[:：]\s*(.+?)\s*[）)]?\s*$", re.S)
 _PROMO_RE = re.compile(r"开户交易|免费开户|一键开户|极速开户|炒股.{0,4}(?:软件|神器|APP|app)|点击.{0,8}(?:下载|开户)")
@@ -91,6 +95,9 @@ class CleanResult:
     # the source named in brackets at the end of the last paragraph (the text keeps it): the
     # article's source only when it has no 文章来源 line (see reader.core.attribution)
     trailing_source: str = ""
+    # the securities the post's K-line charts show (the pictures themselves go); each is
+    # also a mention in ``securities``
+    charts: list[Security] = field(default_factory=list)
 
 
 def _classes(el: lxml.html.HtmlElement) -> set[str]:
@@ -231,19 +238,30 @@ def _holds_mention(span: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security]) -> None:
+def _is_index_link(el: lxml.html.HtmlElement) -> bool:
+    """An ``infokey`` link to one security's quote page (上证指数 -> ``/unify/r/1.000001``): a
+    mention like a keytip.  Infokey links to data pages are topic keywords."""
+    href = (el.get("href") or "").strip()
+    return el.tag == "a" and bool(_QUOTE_HOST_RE.match(href)) and secid_from_href(href) is not None
+
+
+def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security],
+                        charts: list[Security]) -> None:
     """One pass in document order, so the list keeps the order of first mention."""
     for el in _elements(root, "a", "span"):
         if el.getparent() is None:
             continue
         classes = _classes(el)
-        if "infokey" in classes:  # topic keyword link: keep the words only
+        if "infokey" in classes and not _is_index_link(el):  # topic keyword link: keep the words only
             parent = el.getparent()
             _unwrap(el)
             if parent is not None and parent.tag == "span" and (parent.get("id") or "").startswith("Info."):
                 _unwrap(parent)
             continue
-        if "EmImageRemark" in classes:  # the K-line chart picture
+        if "EmImageRemark" in classes:  # a K-line chart picture outside the chart markers
+            sec = resolve(el.get("data-code"), el.get("href"))
+            if sec is not None:
+                charts.append(sec)
             _drop(el)
             continue
         if el.tag == "span":
@@ -260,7 +278,7 @@ def _convert_securities(root: lxml.html.HtmlElement, found: dict[str, Security])
                         _record(found, sec, name)
                         _replace_with_link(el, sec, name)
                 continue
-        elif not _is_security_element(el, classes):
+        elif not (_is_security_element(el, classes) or "infokey" in classes):
             continue
         span_id = _wrapper_span_id(el)
         name = _text(el)
@@ -437,9 +455,24 @@ def _summary_from(text: str, limit: int = 160) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def _remove_chart_blocks(rendered: str) -> str:
-    """Cut ``<!-- EM_StockImg_Start -->...<!-- EM_StockImg_End -->`` blocks (linear time:
-    an unterminated start marker is left alone instead of being searched for again and again)."""
+def _chart_security(block: str) -> Security | None:
+    """The security a chart block shows: its ``EmImageRemark`` link's code (``600519|1|2``),
+    else its quote link, else the picture's own code (``K 600519|1|2``)."""
+    for m in _CHART_TAG_RE.finditer(block):
+        tag = m.group(0)
+        code = _ATTR_CODE_RE.search(tag)
+        href = _ATTR_HREF_RE.search(tag)
+        sec = resolve(htmlmod.unescape(code.group(1)) if code else None,
+                      htmlmod.unescape(href.group(1)) if href else None)
+        if sec is not None:
+            return sec
+    return None
+
+
+def _remove_chart_blocks(rendered: str, charts: list[Security]) -> str:
+    """Cut ``<!-- EM_StockImg_Start -->...<!-- EM_StockImg_End -->`` blocks, keeping the
+    security each shows in ``charts`` (linear time: an unterminated start marker is left alone
+    instead of being searched for again and again)."""
     if "EM_StockImg_Start" not in rendered:
         return rendered
     out: list[str] = []
@@ -452,6 +485,9 @@ def _remove_chart_blocks(rendered: str) -> str:
         if end is None:
             break
         out.append(rendered[pos:start.start()])
+        sec = _chart_security(rendered[start.end():end.start()])
+        if sec is not None:
+            charts.append(sec)
         pos = end.end()
     out.append(rendered[pos:])
     return "".join(out)
@@ -508,8 +544,9 @@ def clean(rendered: str) -> CleanResult:
     """Clean one rendered post body.  Never raises on any input string."""
     warnings: list[str] = []
     found: dict[str, Security] = {}
+    charts: list[Security] = []
     source = url = digest = closing = ""
-    rendered = _remove_chart_blocks(_CONTROL_RE.sub("", rendered))
+    rendered = _remove_chart_blocks(_CONTROL_RE.sub("", rendered), charts)
     root, problem = _parse(rendered)
     if problem:  # keep the words: reduce the markup to what cannot nest, and parse again
         warnings.append(problem)
@@ -521,7 +558,7 @@ def clean(rendered: str) -> CleanResult:
             _drop(node)
         _remove_adverts(root)
         source = _take_source(root)  # first: a name in the source line is not a mention
-        _convert_securities(root, found)
+        _convert_securities(root, found, charts)
         _remove_footer(root)
         url = _take_original_url(root, warnings)
         digest = _take_digest(root)
@@ -538,10 +575,15 @@ def clean(rendered: str) -> CleanResult:
     safe = sanitize(inner).strip()
     text = html_to_text(safe)
     summary = digest or _summary_from(text)
+    shown: dict[str, Security] = {}
+    for sec in charts:  # each chart once; a chart's security is a mention, after the text's
+        shown.setdefault(sec.secid, found.get(sec.secid, sec))
+        found.setdefault(sec.secid, sec)
     return CleanResult(
         html=safe,
         text=text,
         securities=list(found.values()),
+        charts=list(shown.values()),
         source=source,
         url=url,
         summary=summary,

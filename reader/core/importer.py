@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.post import Article, PostError, parse_file
+from reader.core.post import Article, PostError, parse_file, story_of
 from reader.core.store import compress
 from reader.core.textindex import index_columns
 
@@ -86,6 +86,9 @@ class ImportReport:
     parsed: int = 0
     workers: int = 0
     duplicates: int = 0
+    # files that joined a story another file holds (each is also one of the duplicates): the
+    # article is made of all its copies (reader.core.copies)
+    merged: int = 0
     duplicate_files: list[Duplicate] = field(default_factory=list)  # the first MAX_LISTED
     warnings: list[FileWarning] = field(default_factory=list)  # the first MAX_LISTED
     warning_count: int = 0  # all of them, listed or not
@@ -109,6 +112,7 @@ class ImportReport:
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
             "duplicates": self.duplicates,
+            "merged": self.merged,
             "duplicate_files": [
                 {"path": d.path, "key": d.key, "same_as": d.same_as, "kept": d.kept}
                 for d in self.duplicate_files
@@ -123,22 +127,28 @@ class ImportReport:
 
     def record(self, path: str, art: Article, outcome: str) -> None:
         """Count one parsed file the writer has stored.  ``outcome`` is the store's verdict:
-        "added", "updated", "unchanged", or "duplicate" (another file already holds the story).
+        "added", "updated", "unchanged", or "merged" / "merged-richest" (another file already
+        holds the story: this copy joined its article, and in the second case gives it its body).
 
         A story met again in this import under another path is a duplicate whatever the store
         did with it: on a new library, a second copy is not "unchanged", nor an update."""
-        first = self._stories.get(art.key)
-        if outcome == "duplicate" or (first is not None and first != path):
+        story = story_of(art.key)
+        first = self._stories.get(story)
+        merged = outcome.startswith("merged")
+        if merged or (first is not None and first != path):
             self.duplicates += 1
-            kept = outcome == "updated"  # the store replaced the first copy with this one
+            self.merged += 1 if merged else 0
+            kept = outcome in ("merged-richest", "updated")  # the article's body now comes from this copy
             if len(self.duplicate_files) < MAX_LISTED:
                 self.duplicate_files.append(Duplicate(path, art.key, first or "", kept))
             if kept:
                 if first:
                     self._forget_warnings(first)
                 self._warn(path, art.warnings)
+            else:  # the copies disagree: said about the file that showed it
+                self._warn(path, [w for w in art.warnings if w.startswith("copies of this story disagree")])
             return
-        self._stories[art.key] = path
+        self._stories[story] = path
         if outcome == "added":
             self.added += 1
         elif outcome == "updated":

@@ -93,6 +93,8 @@ class Article:
     size: int = 0
     mtime_ns: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # the securities its K-line charts show (each also one of ``securities``); not in ``parse --json``
+    charts: list[Security] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``parse --json`` object (a public contract: keys exactly as documented)."""
@@ -379,6 +381,16 @@ def story_key(path: Path) -> str:
     return stem.strip().lower() or "untitled"
 
 
+_NW_KEY_RE = re.compile(r"NW(\d{12,24})", re.I)
+
+
+def story_of(key: str) -> str:
+    """The story a copy's key names: eastmoney's info code, its digits.  Media-category copies
+    carry it as ``NW<digits>``, the rolling-news copy as ``<digits>``: one story, one article."""
+    m = _NW_KEY_RE.fullmatch(key.strip())
+    return m.group(1) if m else key
+
+
 def _date_from_name(path: Path, tz: dt.tzinfo) -> dt.datetime | None:
     m = _NAME_DATE_RE.search("/" + path.name)
     if m:
@@ -527,6 +539,7 @@ def parse_bytes(
         url=absolute_http_url(cleaned.url) or absolute_http_url(meta.get("url")),
         summary=cleaned.summary,
         securities=cleaned.securities,
+        charts=cleaned.charts,
         html=cleaned.html,
         text=cleaned.text,
         word_count=words,

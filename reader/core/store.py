@@ -9,8 +9,10 @@ refused without being touched.
 The reader's own data (bookmarks, read state, tags, watchlist, saved searches) lives in
 columns and tables the importer never deletes or overwrites.
 
-Over the ~400-line rule on purpose: about 130 of its lines are the frozen migrations, which
+Over the ~400-line rule on purpose: about 170 of its lines are the frozen migrations, which
 belong beside the models they must agree with (``tests/library/test_schema_models.py``).
+Migration 4's Python half (merging the story copies older versions stored apart) lives in
+``reader.core.migrate_copies``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import shutil
 import sqlite3
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from peewee import (
@@ -34,9 +37,10 @@ from peewee import (
     TextField,
 )
 
+from reader.core.migrate_copies import merge_story_copies
 from reader.core.textindex import TOKENIZER_VERSION
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_NAME = "library.sqlite3"
 
 
@@ -187,6 +191,30 @@ class SavedSearch(BaseModel):
 class Watch(BaseModel):
     secid = TextField(primary_key=True)
     added_at = IntegerField()
+
+
+class ArticleCopy(BaseModel):
+    """Every file an article is made of (schema 4): a story's copies across categories and
+    folders are one article; each row keeps what its file adds (``reader.core.copies``)."""
+
+    path = TextField(primary_key=True)
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+    key = TextField()  # the file's own key (``NW`` prefix kept)
+    content_hash = TextField()
+    title = TextField(default="")
+    published = IntegerField(default=0)
+    utc_offset = IntegerField(default=0)
+    url = TextField(default="")
+    categories = TextField(default="")
+    tags = TextField(default="")
+    secids = TextField(default="")  # space-separated, in order of mention
+    chars = IntegerField(default=0)
+    quality = IntegerField(default=0)
+    warnings = TextField(default="")
+    charts = TextField(default="")  # the secids its K-line charts show
+
+    class Meta:
+        table_name = "article_copy"
 
 
 class Meta(BaseModel):
@@ -354,7 +382,52 @@ _MIGRATION_4 = """
         );
 """
 
-MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3, 4: _MIGRATION_4}
+
+# 5: one story, one article.  Every file an article is made of gets a row (its stored file, and
+#    the identical copies an import saw, e.g. in old_post/); then the copies of a
+#    story that older versions stored as two articles (``NW<code>`` and ``<code>``) are merged
+#    by ``_merge_story_copies`` in the same transaction, and articles are keyed by the code alone.
+_MIGRATION_5 = """
+        CREATE TABLE article_copy (
+            path TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            published INTEGER NOT NULL DEFAULT 0,
+            utc_offset INTEGER NOT NULL DEFAULT 0,
+            url TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '',
+            secids TEXT NOT NULL DEFAULT '',
+            chars INTEGER NOT NULL DEFAULT 0,
+            quality INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT NOT NULL DEFAULT '',
+            charts TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID;
+        CREATE INDEX article_copy_article ON article_copy(article_id);
+        INSERT OR IGNORE INTO article_copy(path, article_id, key, content_hash, title, published, utc_offset,
+                url, categories, tags, secids, chars, quality, warnings)
+            SELECT a.path, a.id,
+                coalesce((SELECT f.key FROM source_file f WHERE f.path = a.path AND f.key IS NOT NULL), a.key),
+                a.content_hash, a.title, a.published, a.utc_offset, a.url, a.categories, a.tags,
+                coalesce((SELECT group_concat(secid, ' ') FROM (SELECT sc.secid FROM article_security s
+                    JOIN security sc ON sc.id = s.security_id WHERE s.article_id = a.id ORDER BY s.position)), ''),
+                a.char_count - length(replace(a.title, ' ', '')), a.quality, a.warnings
+            FROM article a;
+        INSERT OR IGNORE INTO article_copy(path, article_id, key, content_hash, title, published, utc_offset,
+                url, categories, tags, secids, chars, quality, warnings)
+            SELECT f.path, c.article_id, f.key, c.content_hash, c.title, c.published, c.utc_offset, c.url,
+                c.categories, c.tags, c.secids, c.chars, c.quality, c.warnings
+            FROM source_file f JOIN article a ON a.key = f.key
+            JOIN article_copy c ON c.article_id = a.id AND c.content_hash = f.content_hash
+            WHERE f.error IS NULL AND f.path != a.path
+"""
+
+MIGRATIONS: dict[int, str] = {1: _MIGRATION_1, 2: _MIGRATION_2, 3: _MIGRATION_3, 4: _MIGRATION_4,
+                               5: _MIGRATION_5}
+# steps that finish a migration in Python, inside its transaction
+MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {5: merge_story_copies}
 
 def _uri(db_file: Path, *, immutable: bool = False) -> str:
     """A read-only SQLite URI for ``db_file`` (percent-encoded: '#', '?' and '%' in folder names
@@ -434,11 +507,22 @@ def migrate(db_file: Path, *, target: int = SCHEMA_VERSION) -> Path | None:
         current = int(con.execute("PRAGMA user_version").fetchone()[0])
         for v in range(current + 1, target + 1):
             # one transaction per step: a failed step leaves the previous version intact
-            con.executescript(
-                "BEGIN IMMEDIATE;" + MIGRATIONS[v] + f";PRAGMA user_version = {v};"
-                + f"INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', '{TOKENIZER_VERSION}');"
-                + "COMMIT;"
-            )
+            step = MIGRATION_STEPS.get(v)
+            if step is None:
+                con.executescript(
+                    "BEGIN IMMEDIATE;" + MIGRATIONS[v] + f";PRAGMA user_version = {v};"
+                    + f"INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', '{TOKENIZER_VERSION}');"
+                    + "COMMIT;"
+                )
+                continue
+            con.execute("BEGIN IMMEDIATE")  # statement by statement: executescript would commit
+            for statement in MIGRATIONS[v].split(";\n"):
+                if statement.strip():
+                    con.execute(statement)
+            step(con)
+            con.execute(f"PRAGMA user_version = {v}")
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', ?)", (str(TOKENIZER_VERSION),))
+            con.execute("COMMIT")
     except sqlite3.Error as exc:
         if con.in_transaction:
             con.execute("ROLLBACK")
@@ -449,7 +533,7 @@ def migrate(db_file: Path, *, target: int = SCHEMA_VERSION) -> Path | None:
 
 
 MODELS = [Article, Label, Security, SecurityTotal, ArticleSecurity, UserTag, ArticleUserTag, SourceFile,
-          SavedSearch, Watch, Meta, GitArchive]
+          SavedSearch, Watch, ArticleCopy, Meta, GitArchive]
 
 
 def open_database(db_file: Path) -> SqliteDatabase:

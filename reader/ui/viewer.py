@@ -87,10 +87,12 @@ def _unbroken(text: str) -> str:
 
 
 def chip_order(a: ArticleDetail) -> list[Security]:
-    """The article's securities, the most linked in its text first: what the article is about
-    before what it names in passing (ties keep the order of first mention)."""
+    """The article's securities but those its charts show (chips of their own, first), the
+    most linked in its text first: what the article is about before what it names in passing
+    (ties keep the order of first mention)."""
     counts = Counter(_SECURITY_HREF_RE.findall(a.html))
-    return sorted(a.securities, key=lambda s: -counts[s.secid])
+    charted = set(getattr(a, "charts", ()))
+    return sorted((s for s in a.securities if s.secid not in charted), key=lambda s: -counts[s.secid])
 
 
 class _PrintDocument(QTextDocument):
@@ -190,7 +192,14 @@ class ArticleViewer(QTextBrowser):
         if a.user_tags:
             tags = " ".join(f'<span class="chip">&nbsp;#{e(t)}&nbsp;</span>' for t in a.user_tags)
             parts.append(f'<p class="meta">{tags}</p>')
-        if a.securities:
+        charted = [s for secid in a.charts for s in a.securities if s.secid == secid]
+        if charted:  # the K-line charts the article showed: their securities first, as chips
+            kline = e(self.tr("K-line"))
+            parts.append('<p class="meta">' + " ".join(
+                f'<a class="chip" href="security:{e(s.secid)}" title="{e(exchange_name(s.market))}">'
+                f"&nbsp;{kline} · {_unbroken(e(s.name or s.code))}&nbsp;{e(display_symbol(s.market, s.code))}&nbsp;</a>"
+                for s in charted) + "</p>")
+        if len(a.securities) > len(charted):
             secs = chip_order(a)
             folds = len(secs) > CHIPS_FOLD and not paper
             folded = folds and self._chips_expanded != a.id

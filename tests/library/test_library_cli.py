@@ -18,7 +18,7 @@ from library_helpers import KEY_MAOTAI, KEY_PBOC, ROOT, file_of, make_archive
 
 PARSE_KEYS = {"path", "key", "title", "published", "categories", "tags", "source", "url", "summary",
               "securities", "html", "text", "warnings", "error"}
-SHOW_KEYS = PARSE_KEYS | {"bookmarked", "read", "user_tags"}
+SHOW_KEYS = PARSE_KEYS | {"bookmarked", "read", "user_tags", "keys", "paths", "urls"}
 LIST_KEYS = {"key", "title", "published", "securities", "tags", "bookmarked", "read"}
 SEARCH_KEYS = {"key", "title", "published", "snippet"}
 STATS_KEYS = {"articles", "securities", "bookmarked", "tagged", "unread", "sources", "categories"}
@@ -111,8 +111,14 @@ def test_show_json_has_the_parse_keys_plus_reader_data(cli: tuple[Path, Path, di
     assert set(shown) == SHOW_KEYS
     parsed = js("parse", file_of(archive, KEY_PBOC), "--json")[0]
     assert set(parsed) == PARSE_KEYS
-    for k in PARSE_KEYS - {"path"}:
+    for k in PARSE_KEYS - {"path", "categories", "tags"}:
         assert shown[k] == parsed[k], k
+    # the story's copies are one article: the categories and tags of them all, the richest first
+    copies = js("parse", *shown["paths"], "--json")
+    assert shown["keys"] == [c["key"] for c in copies] and parsed["key"] in shown["keys"]
+    for k in ("categories", "tags"):
+        assert shown[k] == list(dict.fromkeys(x for c in copies for x in c[k])), k
+    assert shown["url"] == shown["urls"][0] and set(shown["urls"]) == {c["url"] for c in copies if c["url"]}
     assert shown["error"] is None
     missing = run("--library", lib, "show", "NOSUCHKEY", check=False)
     assert missing.returncode == 3 and "NOSUCHKEY" in missing.stderr

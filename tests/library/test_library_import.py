@@ -13,11 +13,11 @@ from library_helpers import KEY_BONDS, KEY_MAOTAI, KEY_SNOWBALL, file_of
 from reader.core import importer as imp
 from reader.core.importer import ImportProgress
 from reader.core.library import Library
-from reader.core.post import story_key
+from reader.core.post import story_key, story_of
 
 
 def _keys(corpus: Path) -> set[str]:
-    return {story_key(p) for p in corpus.glob("*.md")}
+    return {story_of(story_key(p)) for p in corpus.glob("*.md")}  # NW<code> and <code>: one story
 
 
 def _snapshot(lib: Library) -> dict[str, tuple[object, ...]]:

@@ -247,3 +247,40 @@ def test_an_article_with_few_securities_shows_all_its_chips(qtbot, window):
     with qtbot.waitSignal(w.listUpdated, timeout=10000):
         qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert w.filter_bar.isVisibleTo(w)
+
+
+CHART_POST = """---
+layout: post
+title: "白酒板块午后走强"
+date: 2022-06-06 15:02:00 +0800
+categories: emnews
+tags: 东财滚动新闻
+---
+<!-- EM_StockImg_Start --><p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/1.600519" \
+data-code="600519|1|2" data-code2="600519|1|3|" class="EmImageRemark" target="_blank"><img \
+src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=1.600519&imageType=k" border="0" alt="K图 600519_0" \
+data-code="K 600519|1|2" /></a></p><!-- EM_StockImg_End -->
+<p>白酒板块午后走强，<span id="stock_1.600519"><a href="http://quote.eastmoney.com/unify/r/1.600519" class="keytip" \
+data-code="1,600519">贵州茅台</a></span>涨2%，<span id="stock_0.000858"><a href="http://quote.eastmoney.com/unify/r/0.000858" \
+class="keytip" data-code="0,000858">五粮液</a></span>涨1%。</p>
+"""
+
+
+def test_a_charts_security_is_a_chip_at_the_top_that_opens_its_news(qtbot, window, tmp_path):
+    w, v = window, window.viewer
+    post = tmp_path / "chart" / "2022-06-06-202206061234500002.md"
+    post.parent.mkdir()
+    post.write_text(CHART_POST, encoding="utf-8")
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.library.import_paths([post.parent], workers=1)
+        w.refresh_list()
+    _open(qtbot, w, "202206061234500002")
+    links = [h for _, h in _links(v)]
+    assert links[:2] == ["security:1.600519", "security:0.000858"]  # the chart's chip first
+    text = v.toPlainText().replace("\u2060", "").replace("\xa0", " ")
+    assert "K-line · 贵州茅台 600519.SH" in text
+    assert "webquoteklinepic" not in v.page_html and "K图" not in text  # the picture itself stays out
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=_point(v, "security:1.600519"))
+    assert w.filter_bar.isVisibleTo(w)
+    assert w.library.article_id("202206061234500002") in w.model.ids()

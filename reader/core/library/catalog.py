@@ -53,14 +53,17 @@ class Catalog:
         东财滚动新闻), judged on up to ``sample`` of its articles so that it costs the same at a
         million articles."""
         out: dict[str, str] = {}
-        cats = Label.select(Label.name).where(Label.kind == "c").distinct()
-        for (cat,) in list(self.c.q(cats.tuples())):
+        # the larger categories choose first, and a tag names one category only: a story merged
+        # from two categories (reader.core.copies) carries both feeds' tags, and the smaller
+        # category must not take the larger one's name
+        for cat, _count in self.categories():
             some = (Label.select(Label.article).where((Label.kind == "c") & (Label.name == cat))
                     .limit(sample).alias("c"))
             t = Label.alias("t")
             n = fn.COUNT(SQL("*"))
             query = (t.select(t.name, n.alias("n")).from_(some)
                      .join(t, on=(t.article == some.c.article_id) & (t.kind == "t"))
+                     .where(t.name.not_in(list(out.values())))
                      .group_by(t.name).order_by(n.desc(), t.name).limit(1))
             row = self.c.q(query.tuples()).first()
             if row:

@@ -13,12 +13,15 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reader.core import sql
+from reader.core.copies import COPY_COLUMNS, Copy, ranked
 from reader.core.library.connection import Connection, chunks
 from reader.core.library.records import ArticleDetail, ArticleRow, SearchHit, aware
+from reader.core.post import story_of
 from reader.core.search import CompiledQuery, QueryError, compile_query, snippet
 from reader.core.securities import Security as SecurityRef
 from reader.core.store import (
     Article,
+    ArticleCopy,
     ArticleSecurity,
     ArticleUserTag,
     Security,
@@ -119,14 +122,14 @@ class Queries:
         k = key.strip()
         aid = self._id_of(k)
         if aid is None and re.fullmatch(r"(?i)(nw)?\d+", k):
-            aid = self._id_of(k.upper())
+            aid = self._id_of(story_of(k.upper()))  # any copy's key names its story
         return None if aid is None else int(aid)
 
     def article_ids(self, keys: Iterable[str]) -> dict[str, int]:
         """``article_id`` for many keys at once (a user-data file's): key -> id of those found."""
         wanted = {k: k.strip() for k in keys}
         out: dict[str, int] = {}
-        for attempt in (wanted, {k: v.upper() for k, v in wanted.items()
+        for attempt in (wanted, {k: story_of(v.upper()) for k, v in wanted.items()
                                  if re.fullmatch(r"(?i)(nw)?\d+", v)}):
             todo: dict[str, list[str]] = {}
             for k, v in attempt.items():
@@ -161,6 +164,9 @@ class Queries:
         links = (Security.select(Security.market, Security.code, Security.name).join(ArticleSecurity)
                  .where(ArticleSecurity.article == aid).order_by(ArticleSecurity.position))
         secs = [SecurityRef(m, c, n) for m, c, n in self.c.q(links.tuples())]
+        fields = [getattr(ArticleCopy, name) for name in COPY_COLUMNS]
+        copies = ranked([Copy.from_row(row[0], tuple(row[1:])) for row in self.c.q(
+            ArticleCopy.select(ArticleCopy.path, *fields).where(ArticleCopy.article == aid).tuples())])
         return ArticleDetail(
             id=r[0], key=r[1], path=r[2], title=r[3], published=aware(r[4], r[5]),
             categories=r[6].split(), tags=r[7].split(), source=r[8], url=r[9], summary=r[10],
@@ -168,6 +174,10 @@ class Queries:
             char_count=r[14], warnings=[w for w in r[15].split("\n") if w], content_hash=r[16],
             bookmarked=bool(r[17]), read=bool(r[18]), user_tags=self.tags_of(aid),
             bookmarked_at=r[19], read_at=r[20],
+            keys=list(dict.fromkeys(cp.key for cp in copies)) or [r[1]],
+            paths=[cp.path for cp in copies] or [r[2]],
+            urls=list(dict.fromkeys(u for u in [r[9], *(cp.url for cp in copies)] if u)),
+            charts=list(dict.fromkeys(s for cp in copies for s in cp.charts)),
         )
 
     def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:

@@ -59,11 +59,18 @@ class ArticleDetail:
     user_tags: list[str]
     bookmarked_at: int | None = None
     read_at: int | None = None
+    # the story's files (reader.core.copies): every copy's own key and path, the richest first,
+    # and every URL they give (the article's own first)
+    keys: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # secids its copies' K-line charts show
 
     def to_json(self) -> dict[str, Any]:
-        """The ``parse --json`` keys (one definition, in ``Article.to_json``) plus the reader's data."""
+        """The ``parse --json`` keys (one definition, in ``Article.to_json``) plus the reader's data
+        and the story's copies."""
         return {**Article.to_json(self), "bookmarked": self.bookmarked, "read": self.read,  # type: ignore[arg-type]
-                "user_tags": self.user_tags}
+                "user_tags": self.user_tags, "keys": self.keys, "paths": self.paths, "urls": self.urls}
 
 
 @dataclass

@@ -3,6 +3,11 @@
 Every statement run per stored article is measured SQL (``reader.core.sql``, named by
 ``bench_library.py``'s import rate); reading the known files once per import and the
 tokenizer's version are peewee queries.
+
+A story is an article however many files carry it (``reader.core.copies``): each stored file is
+a row of ``article_copy``; a file of a story already held joins its article, which is written
+again from all its copies (the richest one's body, the union of the rest), so that any order of
+import, and the loss of a copy's file, give the article the remaining files make.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from reader.core import importer as imp
 from reader.core import sql
+from reader.core.copies import DISAGREE_TIME, DISAGREE_TITLE, Copy, Merged, copy_of, merge
 from reader.core.library.connection import Connection, now
 from reader.core.library.meta import Settings
 from reader.core.library.userdata import PENDING, ReaderData
-from reader.core.post import Article
+from reader.core.post import Article, PostError, parse_file, story_of
 from reader.core.search import SORT_KEY_SHIFT
 from reader.core.securities import Security
 from reader.core.store import SourceFile, compress, decompress
@@ -27,17 +34,6 @@ from reader.core.textindex import TOKENIZER_VERSION, index_columns
 # merges the full-text index afterwards.
 OPTIMIZE_AFTER = 1000
 _TOKENIZER = "tokenizer"
-
-
-def quality(art: Article) -> int:
-    """Which copy of a story to keep when two files carry it (higher is better)."""
-    w = " ".join(art.warnings)
-    score = 0
-    score += 0 if "no title" in w else 100
-    score += 0 if "no usable date" in w else 50
-    score += 20 if art.url else 0
-    score += 10 if art.source else 0
-    return score - min(len(art.warnings), 9)
 
 
 class ImportWriter:
@@ -91,6 +87,7 @@ class ImportWriter:
         cb(imp.ImportProgress("scanning", 0, 0, report))
         files = imp.scan(paths, report)
         report.scanned = len(files)
+        self.drop_gone_copies(paths, {f.path for f in files})
         seen = SourceFile.select(SourceFile.path, SourceFile.size, SourceFile.mtime_ns, SourceFile.error)
         known = {row[0]: row[1:] for row in self.c.q(seen.tuples())}
         info = {f.path: f for f in files}
@@ -152,7 +149,8 @@ class ImportWriter:
                     self.c.sql(sql.SOURCE_FILE_FAILED, (path, size, mtime, error or "unknown error"))
                     continue
                 report.record(path, art, self.store_article(art))
-                self.c.sql(sql.SOURCE_FILE_STORED, (path, size, mtime, art.content_hash, art.key))
+                # the story the file holds (its article's key)
+                self.c.sql(sql.SOURCE_FILE_STORED, (path, size, mtime, art.content_hash, story_of(art.key)))
 
     def _alloc_sort_key(self, epoch: int) -> int:
         base = epoch * SORT_KEY_SHIFT
@@ -164,55 +162,64 @@ class ImportWriter:
         return int(candidate)
 
     def store_article(self, art: Article) -> str:
-        """Add or update one parsed article (inside the caller's transaction).
+        """Add or update one parsed file's story (inside the caller's transaction).
 
-        Uses what :func:`importer.prepare` left in ``art.extra`` (index columns, compressed
-        bodies) when present; they must describe this title and text.
+        Returns "added" (a new story), "updated" (a stored copy changed), "unchanged", or
+        "merged"/"merged-richest" (another copy of a story held: it joined the article, and
+        in the second case the article's body now comes from it).  Uses what
+        :func:`importer.prepare` left in ``art.extra`` when present.
         """
         c = self.c
-        extra = getattr(art, "extra", None) or {}
-        row = c.sql(sql.ARTICLE_BY_KEY, (art.key,)).fetchone()
-        score = quality(art)
-        epoch = int(art.published.timestamp())
-        offset = art.published.utcoffset()
-        offset_min = int(offset.total_seconds() // 60) if offset is not None else 480
-        stamp = now()
-        if row is not None:
-            aid, old_hash, old_path, old_quality, old_sort, old_title, old_text, old_pub = row
-            if old_hash == art.content_hash:
-                if old_path == art.path:
-                    return "unchanged"  # touched, not changed
-                if not os.path.exists(old_path):
+        story = story_of(art.key)
+        row = c.sql(sql.ARTICLE_BY_KEY, (story,)).fetchone()
+        mine = copy_of(art)
+        if row is None:
+            self._add(art, story, mine)
+            return "added"
+        aid = row[0]
+        copies = {r[0]: Copy.from_row(r[0], tuple(r[1:])) for r in c.sql(sql.COPIES_OF, (aid,)).fetchall()}
+        old = copies.get(art.path)
+        if old is not None and old.content_hash == art.content_hash:
+            return "unchanged"  # touched, not changed
+        if old is None:
+            moved = next((p for p, cp in copies.items()
+                          if cp.content_hash == art.content_hash and not os.path.exists(p)), None)
+            if moved is not None:  # still the same copy, in another place
+                c.sql(sql.COPY_DELETE, (moved,))
+                c.sql(sql.COPY_PUT, (art.path, aid, *mine.row()))
+                if row[2] == moved:
                     c.sql(sql.ARTICLE_MOVED, (art.path, aid))
-                    return "unchanged"  # moved: still the article's one file
-                return "duplicate"  # an identical copy of a story another file holds
-            replace = old_path == art.path or not os.path.exists(old_path) or score > old_quality
-            if not replace:
-                return "duplicate"  # another, lesser copy of a story we hold
-            uni, bi = index_columns(old_title, decompress(old_text))
-            c.sql(sql.FTS_DELETE, (old_sort, uni, bi))
-            # the old links go first: the article's new time then has no links to carry it to
-            c.sql(sql.LABELS_DELETE, (aid,))
-            c.sql(sql.LINKS_DELETE, (aid,))
-            html_z, text_z = extra.get("html_z") or compress(art.html), extra.get("text_z") or compress(art.text)
-            sort_key = old_sort if old_pub == epoch else self._alloc_sort_key(epoch)
-            c.sql(sql.ARTICLE_UPDATE, (
-                art.title, epoch, offset_min, sort_key, art.source, art.url, art.summary,
-                " ".join(art.categories), " ".join(art.tags), html_z, text_z,
-                art.word_count, art.char_count, "\n".join(art.warnings), art.content_hash, art.path,
-                score, stamp, aid,
-            ))
-            outcome = "updated"
-        else:
-            sort_key = self._alloc_sort_key(epoch)
-            html_z, text_z = extra.get("html_z") or compress(art.html), extra.get("text_z") or compress(art.text)
-            aid = c.sql(sql.ARTICLE_INSERT, (
-                art.key, art.title, epoch, offset_min, sort_key, art.source, art.url, art.summary,
-                " ".join(art.categories), " ".join(art.tags), html_z, text_z,
-                art.word_count, art.char_count, "\n".join(art.warnings), art.content_hash, art.path,
-                score, stamp, stamp,
-            )).lastrowid
-            outcome = "added"
+                return "unchanged"
+        for gone in [p for p in copies if p != art.path and not os.path.exists(p)]:
+            del copies[gone]  # a copy whose file is gone no longer counts
+            c.sql(sql.COPY_DELETE, (gone,))
+        copies[art.path] = mine
+        c.sql(sql.COPY_PUT, (art.path, aid, *mine.row()))
+        m = merge(list(copies.values()))
+        self._rewrite(row, m, art)
+        disagree = [w for w in m.warnings if w.startswith((DISAGREE_TITLE, DISAGREE_TIME))]
+        art.warnings = [w for w in art.warnings if not w.startswith((DISAGREE_TITLE, DISAGREE_TIME))] + disagree
+        if old is not None:
+            return "updated"
+        blob = c.one(sql.PENDING_ENTRY, (PENDING + art.key,))
+        if blob is not None and art.key != story:
+            self.reader_data.apply_pending(art.key, blob, aid)
+        return "merged-richest" if m.richest.path == art.path else "merged"
+
+    def _add(self, art: Article, story: str, mine: Copy) -> None:
+        """A story met for the first time: its article, made of this one file."""
+        c = self.c
+        extra = getattr(art, "extra", None) or {}
+        epoch, offset_min, stamp = mine.published, mine.utc_offset, now()
+        sort_key = self._alloc_sort_key(epoch)
+        html_z, text_z = extra.get("html_z") or compress(art.html), extra.get("text_z") or compress(art.text)
+        aid = c.sql(sql.ARTICLE_INSERT, (
+            story, art.title, epoch, offset_min, sort_key, art.source, art.url, art.summary,
+            " ".join(art.categories), " ".join(art.tags), html_z, text_z,
+            art.word_count, art.char_count, "\n".join(art.warnings), art.content_hash, art.path,
+            mine.quality, stamp, stamp,
+        )).lastrowid
+        c.sql(sql.COPY_ADD, (art.path, aid, *mine.row()))
         labels = {("c", cat) for cat in art.categories} | {("t", t) for t in art.tags}
         for kind, name in labels:
             c.sql(sql.LABEL_INSERT, (aid, kind, name))
@@ -222,11 +229,95 @@ class ImportWriter:
                 c.sql(sql.COUNT_LINK, (sid, epoch, epoch))
         uni, bi = extra.get("index") or index_columns(art.title, art.text)
         c.sql(sql.FTS_INSERT, (sort_key, uni, bi))
-        if outcome == "added":
-            blob = c.one(sql.PENDING_ENTRY, (PENDING + art.key,))
+        for key in dict.fromkeys((story, art.key)):
+            blob = c.one(sql.PENDING_ENTRY, (PENDING + key,))
             if blob is not None:
-                self.reader_data.apply_pending(art.key, blob, aid)
-        return outcome
+                self.reader_data.apply_pending(key, blob, aid)
+
+    def _body_source(self, m: Merged, stored_path: str, art: Article | None) -> Article | None:
+        """The parsed file the article's body comes from, or None to keep the stored body."""
+        richest = m.richest.path
+        if art is not None and art.path == richest:
+            return art
+        if richest == stored_path:
+            return None
+        try:  # the richest copy is another file, stored before: read it again
+            return imp.prepare(parse_file(richest))
+        except (PostError, OSError, ValueError):
+            return art
+
+    def _rewrite(self, row: tuple[object, ...], m: Merged, art: Article | None) -> None:
+        """Write an article again from its copies (inside the caller's transaction)."""
+        c = self.c
+        aid, _hash, stored_path, _q, old_sort, old_title, old_text, old_pub = row
+        body = self._body_source(m, str(stored_path), art)
+        sort_key = old_sort if old_pub == m.published else self._alloc_sort_key(m.published)
+        url = m.urls[0] if m.urls else ""
+        cats, tags, warnings, stamp = " ".join(m.categories), " ".join(m.tags), "\n".join(m.warnings), now()
+        text = None
+        if body is not None:
+            extra = getattr(body, "extra", None) or {}
+            html_z, text_z = extra.get("html_z") or compress(body.html), extra.get("text_z") or compress(body.text)
+            text = body.text or decompress(text_z)
+            c.sql(sql.ARTICLE_UPDATE, (
+                m.title, m.published, m.utc_offset, sort_key, body.source, url, body.summary, cats, tags,
+                html_z, text_z, body.word_count, body.char_count, warnings, body.content_hash, body.path,
+                m.richest.quality, stamp, aid,
+            ))
+        else:
+            c.sql(sql.ARTICLE_UPDATE_SHARED, (m.title, m.published, m.utc_offset, sort_key, url, cats, tags,
+                                              warnings, stamp, aid))
+        if body is not None or m.title != old_title or sort_key != old_sort:
+            uni, bi = index_columns(str(old_title), decompress(old_text))  # type: ignore[arg-type]
+            c.sql(sql.FTS_DELETE, (old_sort, uni, bi))
+            if body is not None and m.title == body.title and (body.extra or {}).get("index"):
+                uni, bi = body.extra["index"]
+            else:
+                uni, bi = index_columns(m.title, text if text is not None else decompress(old_text))  # type: ignore[arg-type]
+            c.sql(sql.FTS_INSERT, (sort_key, uni, bi))
+        # labels and links again, the union of the copies' (old links first: see ARTICLE_UPDATE)
+        c.sql(sql.LABELS_DELETE, (aid,))
+        c.sql(sql.LINKS_DELETE, (aid,))
+        for kind, names in (("c", m.categories), ("t", m.tags)):
+            for name in names:
+                c.sql(sql.LABEL_INSERT, (aid, kind, name))
+        named = {s.secid: s for src in (art, body) if src is not None for s in src.securities}
+        for pos, secid in enumerate(m.secids):
+            sec = named.get(secid) or _bare(secid)
+            if sec is None:
+                continue
+            sid = self._upsert_security(sec, m.published)
+            if c.sql(sql.LINK_INSERT, (aid, sid, pos, m.published)).rowcount == 1:
+                c.sql(sql.COUNT_LINK, (sid, m.published, m.published))
+
+    def drop_gone_copies(self, paths: Sequence[str | os.PathLike[str]], scanned: set[str]) -> None:
+        """Copies of a story held twice whose files, under the folders imported, are gone:
+        the article is made again from the copies left (an article's last copy stays)."""
+        roots = []
+        for p in paths:
+            try:
+                roots.append(str(Path(p).expanduser().resolve()))
+            except (OSError, RuntimeError):
+                continue
+        gone: dict[int, list[str]] = {}
+        for path, aid in self.c.sql(sql.SHARED_COPIES).fetchall():
+            if path in scanned or not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+                continue
+            if not os.path.exists(path):
+                gone.setdefault(int(aid), []).append(path)
+        if not gone:
+            return
+        with self.c.writing():
+            for aid, lost in gone.items():
+                row = self.c.sql(sql.ARTICLE_BY_ID, (aid,)).fetchone()
+                copies = [Copy.from_row(r[0], tuple(r[1:])) for r in self.c.sql(sql.COPIES_OF, (aid,)).fetchall()]
+                left = [cp for cp in copies if cp.path not in lost]
+                if row is None or not left:
+                    continue
+                for path in lost:
+                    self.c.sql(sql.COPY_DELETE, (path,))
+                    self.c.sql(sql.SOURCE_FILE_DELETE, (path,))
+                self._rewrite(row, merge(left), None)
 
     def _upsert_security(self, sec: Security, epoch: int) -> int:
         row = self.c.sql(sql.SECURITY_BY_SECID, (sec.secid,)).fetchone()
@@ -244,3 +335,9 @@ class ImportWriter:
         if changed:
             self.c.sql(sql.SECURITY_RENAME, (name, "\n".join(names_list), name_pub, sid))
         return int(sid)
+
+
+def _bare(secid: str) -> Security | None:
+    """A security known only by its secid (named by a copy whose file is not in hand)."""
+    market, _, code = secid.partition(".")
+    return Security(int(market), code, "") if market.isdigit() and code else None
