@@ -340,16 +340,18 @@ def explain(exc: BaseException, shown: str) -> str:
                     "reads public repositories.")
         if isinstance(c, NotGitRepository):
             return f"{shown} is not a git repository."
-    if "404" in text or "not found" in text or "does not appear to be a git repository" in text \
-            or "no such repository" in text or "access denied" in text:
-        return (f"No git repository was found at {shown}: check the address (a private "
-                "repository needs credentials, which the reader does not take).")
+    # before any "404" test: a port number such as 40405 in the message is not an HTTP status
     for c in chain:
         if isinstance(c, ConnectionRefusedError | TimeoutError | socket.timeout) or (
                 isinstance(c, OSError) and c.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)):
             return f"Cannot reach {host}: you may be offline, or the server is down. Try again later."
         if "max retries" in text or "connection refused" in text or "timed out" in text:
             return f"Cannot reach {host}: you may be offline, or the server is down. Try again later."
+    if re.search(r"(?<![\d:])404(?!\d)", text) or "not found" in text \
+            or "does not appear to be a git repository" in text \
+            or "no such repository" in text or "access denied" in text:
+        return (f"No git repository was found at {shown}: check the address (a private "
+                "repository needs credentials, which the reader does not take).")
     if any(isinstance(c, HangupException | GitProtocolError | EOFError | ConnectionError | AssertionError
                       | ValueError) for c in chain) or "eof" in text or "incomplete" in text:
         if "not a git" in text or "info/refs" in text or "pkt" in text and ("bad" in text or "invalid" in text):

@@ -4,15 +4,18 @@ corpus library."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_library_cli import js
 
+from reader.core.importer import ImportReport
 from reader.core.library import Library
 from reader.core.library.trending import carried_stories
 from reader.core.post import Article
@@ -173,12 +176,18 @@ def test_most_carried_counts_categories_merged_or_split() -> None:
     ]
 
 
-def test_most_carried_in_the_library(library: Library) -> None:
+def test_most_carried_in_the_library(library: Library, tmp_path: Path) -> None:
     when = dt.datetime(2024, 4, 2, 9, 0, tzinfo=TZ)
-    with library._write_lock, library.db.atomic("IMMEDIATE"):
-        library._store_article(_article(1, when, [], "emnews", "202404020000000001", "同一篇"))
-        library._store_article(_article(2, when, [], "cailianshe", "NW202404020000000001", "同一篇"))
-        library._store_article(_article(3, when, [], "emnews", "202404020000000009", "独家"))
+    # through the import writer's batch, as an import stores them: copies of a story whose
+    # files exist merge into one article (a copy whose file is gone would be a move)
+    batch: list[tuple[str, Article | None, str | None]] = []
+    for a in (_article(1, when, [], "emnews", "202404020000000001", "同一篇"),
+              _article(2, when, [], "cailianshe", "NW202404020000000001", "同一篇"),
+              _article(3, when, [], "emnews", "202404020000000009", "独家")):
+        path = tmp_path / f"{a.key}.md"
+        path.write_text("---\n---\n", encoding="utf-8")
+        batch.append((str(path), dataclasses.replace(a, path=str(path)), None))
+    library.writer.store_batch(batch, {}, ImportReport())
     t = library.trending()
     assert [(s.key, s.copies) for s in t.most_carried] == [("202404020000000001", 2)]
 
