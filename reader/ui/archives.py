@@ -238,7 +238,7 @@ class ArchiveController(QObject):
                                   .replace("%1", str(done)).replace("%2", str(total))
                                   .replace("%3", str(added)))
         if added:
-            w.refresh_list()  # today's articles show while the rest fills in
+            w.browse.refresh_while_importing()  # today's articles show while the rest fills in
 
     def _ended(self) -> None:
         w = self.w

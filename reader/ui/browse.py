@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ class BrowseController(QObject):
         self.back_stack: list[View] = []
         self.forward_stack: list[View] = []
         self._partial = False  # the list shows only the first page of a large result
+        self._counts_at = 0.0  # when the sidebar's counts were last refreshed during an import
         self.runner = QueryRunner(self)
         self.runner.resultReady.connect(self._on_ids)
         self.runner.firstPageReady.connect(self._on_first_page)
@@ -180,6 +182,17 @@ class BrowseController(QObject):
             self.w.refresh_sidebar(archive_changed=False)
 
     # --- the list ---------------------------------------------------------------------------------
+
+    COUNTS_EVERY = 2.0  # seconds between the sidebar's counts while an import adds articles
+
+    def refresh_while_importing(self) -> None:
+        """An import stored a batch: the list shows it, and the sidebar's counts follow now and
+        then (rebuilding them after every batch would cost more than the import's progress)."""
+        self.refresh_list()
+        now = time.monotonic()
+        if now - self._counts_at >= self.COUNTS_EVERY:
+            self._counts_at = now
+            self.w.refresh_sidebar(archive_changed=False)
 
     def refresh_list(self) -> None:
         """Re-run the current query off the GUI thread; the list updates when it returns."""

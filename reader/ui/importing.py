@@ -226,7 +226,7 @@ class ImportController(QObject):
             self.tr("Importing… %1 added, %2 updated, %3 failed")
             .replace("%1", str(added)).replace("%2", str(updated)).replace("%3", str(failed)))
         if added or updated:
-            w.refresh_list()
+            w.browse.refresh_while_importing()
 
     def _ended(self) -> None:
         w = self.w

@@ -358,3 +358,24 @@ def test_bookmarking_a_selection_can_be_undone(qtbot, library_copy, tmp_path):
     qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert set(w.library.query_ids("is:bookmarked")) == set(chosen[:1])
     close(w)
+
+
+def test_the_sidebar_counts_follow_a_long_import_before_it_ends(qtbot, tmp_path, corpus_dir):
+    import shutil
+
+    big = tmp_path / "big"
+    big.mkdir()
+    files = sorted(corpus_dir.glob("*.md"))
+    for i in range(max(15, 3000 // len(files))):
+        for f in files:
+            shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
+    path = tmp_path / "lib"
+    Library.open(path).close()
+    w = open_window(qtbot, path, tmp_path)
+    job = w.start_import([str(big)], workers=1, watch=False)
+    assert job is not None
+    qtbot.waitUntil(lambda: int(w.sidebar.item_for("all").text(1) or 0) > 0, timeout=60000)
+    assert job.isRunning(), "counted while the import goes on"
+    with qtbot.waitSignal(w.importFinished, timeout=120000):
+        w.cancel_import()
+    close(w)
