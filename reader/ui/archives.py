@@ -17,12 +17,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +27,7 @@ from PySide6.QtWidgets import (
 from reader.core.gitfetch import ArchiveError, is_url
 from reader.core.importer import ImportProgress
 from reader.core.library import Library, LibraryError
+from reader.ui.dialogs import folder_row
 from reader.ui.jobs import CallJob
 
 if TYPE_CHECKING:
@@ -52,15 +50,10 @@ class AddArchiveDialog(QDialog):
                               "View › Update (F5); any other folder is imported."), self)
         text.setWordWrap(True)
         lay.addWidget(text)
-        row = QHBoxLayout()
         self.source_edit = QLineEdit(source, self)
         self.source_edit.setPlaceholderText(self.tr("URL or folder"))
         self.source_edit.setMinimumWidth(420)
-        browse = QPushButton(self.tr("Browse…"), self)
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.source_edit, 1)
-        row.addWidget(browse)
-        lay.addLayout(row)
+        lay.addLayout(folder_row(self, self.source_edit, self.tr("Add an archive")))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -70,11 +63,6 @@ class AddArchiveDialog(QDialog):
         lay.addWidget(self.buttons)
         self.source_edit.textChanged.connect(self._update_ok)
         self._update_ok()
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add an archive"))
-        if folder:
-            self.source_edit.setText(folder)
 
     def _update_ok(self) -> None:
         text = self.source()

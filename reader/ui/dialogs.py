@@ -11,8 +11,11 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -22,6 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.importer import ImportReport
+
+
+def folder_row(parent: QWidget, edit: QLineEdit, title: str) -> QHBoxLayout:
+    """A path field with a Browse… button that fills it with a chosen folder."""
+    row = QHBoxLayout()
+    browse = QPushButton(QCoreApplication.translate("dialogs", "Browse…"), parent)
+
+    def choose() -> None:
+        folder = QFileDialog.getExistingDirectory(parent, title, edit.text())
+        if folder:
+            edit.setText(folder)
+
+    browse.clicked.connect(choose)
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row
 
 
 class TagCompleter(QCompleter):

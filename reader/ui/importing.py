@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 from reader.core import folders
 from reader.core.importer import ImportReport
 from reader.core.library import Library, LibraryError
-from reader.ui.dialogs import ImportReportDialog
+from reader.ui.dialogs import ImportReportDialog, folder_row
 from reader.ui.jobs import ImportJob
 
 if TYPE_CHECKING:
@@ -45,15 +43,10 @@ class ImportFolderDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("A folder of finews posts: a Jekyll <i>_posts</i> folder or the "
                                      "whole archive (sub-folders are included)."), self))
-        row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
         self.path_edit.setPlaceholderText(self.tr("Folder"))
         self.path_edit.setMinimumWidth(360)
-        browse = QPushButton(self.tr("Browse…"), self)
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
-        lay.addLayout(row)
+        lay.addLayout(folder_row(self, self.path_edit, self.tr("Import a folder of posts")))
         self.watch_box = QCheckBox(self.tr("Keep this folder up to date: import new and changed posts "
                                            "when they appear"), self)
         self.watch_box.setChecked(watch_default)
@@ -66,12 +59,6 @@ class ImportFolderDialog(QDialog):
         lay.addWidget(self.buttons)
         self.path_edit.textChanged.connect(self._update_ok)
         self._update_ok()
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of posts"),
-                                                  self.path_edit.text())
-        if folder:
-            self.path_edit.setText(folder)
 
     def _update_ok(self) -> None:
         ok = Path(self.path_edit.text().strip()).expanduser().is_dir()

@@ -351,9 +351,6 @@ class MainWindow(QMainWindow):
     def set_search(self, text: str) -> None:
         self.browse.set_search(text)
 
-    def query_error_text(self, message: str) -> str:
-        return message
-
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         out = [i for i in (self.model.id_at(r) for r in rows) if i is not None]
@@ -443,10 +440,6 @@ class MainWindow(QMainWindow):
 
     def cancel_import(self) -> None:
         self.importer.cancel()
-
-    @property
-    def last_report(self) -> Any:
-        return self.importer.last_report
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):

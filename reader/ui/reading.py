@@ -124,10 +124,9 @@ class ReadingController(QObject):
         changed = [i for i, r in rows.items() if getattr(r, flag) != on]
         setter = lib.set_bookmarked if flag == "bookmarked" else lib.set_read
         setter(ids, on)
-        if len(ids) > 1:
+        if len(ids) > 1:  # Undo acts on this same library (reading.undo checks it is still open)
             back = not on
-            self._remember(undo_text, lambda lb: (lb.set_bookmarked if flag == "bookmarked"
-                                                  else lb.set_read)(changed, back))
+            self._remember(undo_text, lambda _lib: setter(changed, back))
         self.after_user_change(ids)
 
     def set_bookmark(self, ids: list[int], on: bool | None) -> None:

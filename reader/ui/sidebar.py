@@ -24,15 +24,6 @@ NameRole = Qt.ItemDataRole.UserRole + 12
 TRENDING_QUERY = "\x00trending"  # the What moved page's entry: no query of the search language
 
 
-def newest_article_day(lib: Library) -> dt.date | None:
-    """The day (in the library's time zone) of the newest article, or None for an empty library."""
-    ids = lib.query_ids("", limit=1)
-    if not ids:
-        return None
-    row = lib.rows(ids).get(ids[0])
-    return row.published.astimezone(lib.tz).date() if row is not None else None
-
-
 def quote(value: str) -> str:
     return f'"{value}"' if any(c.isspace() for c in value) or not value else value
 
@@ -153,7 +144,7 @@ class Sidebar(QTreeWidget):
         """Today and This week, by the wall clock; for an archive whose newest post is older,
         the newest day with articles and the seven days up to it, saying which dates they are."""
         today = dt.datetime.now(lib.tz).date()
-        newest_day = newest_article_day(lib)
+        newest_day = lib.newest_day()
         if newest_day is None or newest_day >= today:
             week_start = today - dt.timedelta(days=today.weekday())
             self._entry(self, self.tr("Today"), f"after:{today.isoformat()}", None, "today")
