@@ -31,6 +31,7 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from reader.core.attribution import repeats_title
 from reader.core.clean import CleanResult, clean
+from reader.core.flatyaml import flat_yaml
 from reader.core.render import render_markdown
 from reader.core.securities import Security
 
@@ -58,6 +59,7 @@ _HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+([^\n]{1,500})$", re.M)
 _HTML_HEADING_RE = re.compile(r"<h[1-6](?:\s[^<>]{0,500})?>([^\n]{0,500}?)</h[1-6]>", re.I)
 _TITLE_SCAN = 64 * 1024
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002ffff]")
+_CJK_RUN_RE = re.compile(_CJK_RE.pattern + "+")  # runs, not characters: a fifth of the calls
 _WS_RE = re.compile(r"\s+")
 _JUNK_RE = re.compile("[\x00-\x08\x0b\x0d-\x1f\ufffd]")  # control characters but \t \n \f; U+FFFD
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -177,7 +179,8 @@ class _YamlHandler(YAMLHandler):  # type: ignore[misc]
     def load(self, fm: str, **kwargs: object) -> Any:
         if len(fm) > MAX_FRONT_MATTER:
             raise ValueError(f"front matter larger than {MAX_FRONT_MATTER // 1024} KB")
-        return _load_yaml(fm)
+        flat = flat_yaml(fm)  # the common shape, without the YAML parser
+        return flat if flat is not None else _load_yaml(fm)
 
 
 _HANDLERS = [_YamlHandler(), _TomlHandler(), JSONHandler()]
@@ -455,8 +458,11 @@ def _source(cleaned: CleanResult, meta: dict[str, Any], title: str) -> str:
 def count_words(text: str) -> tuple[int, int]:
     """(words, characters): each CJK character counts as a word, as do Latin words and numbers.
     Counted without a list of the matches (a dense post has millions of them)."""
-    cjk = len(text) - len(_CJK_RE.sub("", text))  # one copy of the text at most, in C
-    latin = sum(1 for _ in _LATIN_WORD_RE.finditer(text))
+    cjk = len(text) - len(_CJK_RUN_RE.sub("", text))  # one copy of the text at most, in C
+    if len(text) < 1 << 16:
+        latin = len(_LATIN_WORD_RE.findall(text))
+    else:  # a dense huge post: no list of millions of matches
+        latin = sum(1 for _ in _LATIN_WORD_RE.finditer(text))
     chars = len(_WS_RE.sub("", text))  # \s is str.isspace()
     return cjk + latin, chars
 

@@ -16,6 +16,7 @@ case-folded; Latin words match whole words.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 
@@ -64,16 +65,53 @@ def _bigrams(run: str) -> list[str]:
     return list(map(str.__add__, run[:-1], run[1:]))
 
 
+# One findall gives every segment as a (cjk, word) pair, one of them empty; the bigrams of a run
+# are ``map(add, run, run[1:])`` joined in C.  Measured by ``bench_parse.py`` (index tokens):
+# 0.18 ms/post against 0.59 ms for a per-segment match loop.  What the FTS5 tokenizer sees is
+# the same token sequence (only the number of spaces between tokens differs).
+_PAIR_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
+_RUN_END = " " + SEP
+# Text longer than this is tokenised in slices, so that a huge post never holds all its
+# bigrams as objects at once.
+_SLICE = 1 << 16
+# Full-width punctuation and the ideographic space: the index drops them like any separator, so
+# replacing them with a space (one C pass) gives the tokens ``normalize`` gives.  Full-width
+# letters and digits stay for NFKC.
+_FULLWIDTH_PUNCT_RE = re.compile("[\u3000\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]")
+
+
+def _index_normalize(text: str) -> str:
+    """``normalize`` for the index's tokens: the same tokens, faster (see above)."""
+    if text.isascii():
+        return text.lower()
+    t = _FULLWIDTH_PUNCT_RE.sub(" ", text)
+    if not unicodedata.is_normalized("NFKC", t):
+        t = unicodedata.normalize("NFKC", t)
+    return t.lower()
+
+
+def _tokens(norm: str, bi: list[str], uni: dict[str, None]) -> None:
+    """Append the ``bi`` tokens of normalised text to ``bi`` and add its CJK characters to
+    ``uni``.  Beyond ``_SLICE`` characters, segment by segment in bounded slices (a huge post
+    never holds all its bigrams as objects at once)."""
+    if len(norm) > _SLICE:
+        _bi_tokens(norm, bi)
+        uni.update(dict.fromkeys(sorted(_cjk_chars(norm))))
+        return
+    found = _PAIR_RE.findall(norm)
+    add = operator.add
+    bi.append(" ".join([" ".join(map(add, c, c[1:])) + _RUN_END if c else w for c, w in found]))
+    uni.update(dict.fromkeys("".join([c for c, _w in found])))
+
+
 def _bi_tokens(norm: str, out: list[str]) -> None:
-    """Append the ``bi`` tokens of normalised text to ``out``, a few thousand to a string: a
-    huge post never holds its tokens as millions of small objects at once."""
+    """The ``bi`` tokens of a huge text, a few thousand to a string."""
     batch: list[str] = []
     add = batch.append
     pair = str.__add__
     for m in _SEGMENT_RE.finditer(norm):
         seg = m.group()
         if m.lastgroup == "cjk":
-            # in slices, so that a huge post never holds all its bigrams as objects at once
             for i in range(0, len(seg) - 1, 4096):
                 part = seg[i:i + 4097]
                 add(" ".join(map(pair, part[:-1], part[1:])))
@@ -98,14 +136,11 @@ def index_columns(title: str, text: str) -> tuple[str, str]:
     from the end of the title into the start of the text.
     """
     bi: list[str] = []
-    norm = normalize(title)
-    uni = _cjk_chars(norm)
-    _bi_tokens(norm, bi)
+    uni: dict[str, None] = {}  # first occurrence order: the same column for the same text, unsorted
+    _tokens(_index_normalize(title), bi, uni)
     bi.append(FIELD_SEP)
-    norm = normalize(text)
-    uni |= _cjk_chars(norm)
-    _bi_tokens(norm, bi)
-    return " ".join(sorted(uni)), " ".join(bi)
+    _tokens(_index_normalize(text), bi, uni)
+    return " ".join(uni), " ".join(bi)
 
 
 def _quote(token: str) -> str:
