@@ -34,6 +34,8 @@ from reader.core.textindex import TOKENIZER_VERSION, index_columns
 # merges the full-text index afterwards.
 OPTIMIZE_AFTER = 1000
 _TOKENIZER = "tokenizer"
+# FTS5's own default: merge segments as they pile up (turned off during a bulk import)
+AUTOMERGE = 4
 
 
 class ImportWriter:
@@ -49,6 +51,14 @@ class ImportWriter:
     def check_tokenizer(self) -> None:
         if self.settings.get(_TOKENIZER) != str(TOKENIZER_VERSION):
             self.rebuild_index()
+        if self.c.one(sql.FTS_AUTOMERGE_NOW) == 0:  # a bulk import was cut short
+            self.merge_as_you_go(True)
+
+    def merge_as_you_go(self, on: bool) -> None:
+        """FTS5's incremental merging: off while a bulk import writes (the index is merged
+        once at its end), on otherwise (the default, stored in the index's config)."""
+        with self.c.writing():
+            self.c.sql(sql.FTS_AUTOMERGE, (AUTOMERGE if on else 0,))
 
     def rebuild_index(self) -> None:
         """Re-create the full-text index from the stored texts (after a tokenizer change)."""
@@ -105,6 +115,32 @@ class ImportWriter:
         done = total - len(todo)
         cb(imp.ImportProgress("importing", done, total, report))
         report.workers = 1 if len(todo) < imp.PARALLEL_THRESHOLD else (workers or imp.default_workers())
+        # a bulk import (a fifth of the library or more) merges the index once, at its end
+        bulk = len(todo) >= OPTIMIZE_AFTER and len(todo) * 5 >= self.article_count() + len(todo)
+        if bulk:
+            self.merge_as_you_go(False)
+        try:
+            done = self._store_all(todo, info, report, done, total, cb, cancel, workers)
+        finally:
+            if bulk:
+                self.merge_as_you_go(True)
+        report.cancelled = bool(cancel is not None and cancel.is_set() and done < total)
+        changed = report.added + report.updated
+        if not report.cancelled and changed and (
+            bulk or (changed >= OPTIMIZE_AFTER and changed * 5 >= self.article_count())
+        ):
+            # a large import leaves the full-text index in many segments; one segment makes
+            # every lookup (and the per-article probes of filtered searches) several times faster
+            cb(imp.ImportProgress("optimizing", done, total, report))
+            self.optimize()
+        report.seconds = time.perf_counter() - t0
+        cb(imp.ImportProgress("done", done, total, report))
+        return report
+
+    def _store_all(self, todo: list[str], info: dict[str, imp.FileInfo], report: imp.ImportReport,
+                   done: int, total: int, cb: imp.ProgressCallback, cancel: threading.Event | None,
+                   workers: int | None) -> int:
+        """Parse ``todo`` and store the results in batches; returns the files handled."""
         batch: list[tuple[str, Article | None, str | None]] = []
         last_flush = time.monotonic()
         for result in imp.parse_all(todo, workers=workers, cancel=cancel):
@@ -122,16 +158,7 @@ class ImportWriter:
             self.store_batch(batch, info, report)
             done += len(batch)
             report.parsed += len(batch)
-        report.cancelled = bool(cancel is not None and cancel.is_set() and done < total)
-        changed = report.added + report.updated
-        if not report.cancelled and changed >= OPTIMIZE_AFTER and changed * 5 >= self.article_count():
-            # a large import leaves the full-text index in many segments; one segment makes
-            # every lookup (and the per-article probes of filtered searches) several times faster
-            cb(imp.ImportProgress("optimizing", done, total, report))
-            self.optimize()
-        report.seconds = time.perf_counter() - t0
-        cb(imp.ImportProgress("done", done, total, report))
-        return report
+        return done
 
     def store_batch(
         self,
