@@ -322,6 +322,12 @@ def archive_timezone(directory: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _folder_timezone(folder: str) -> str | None:
+    """``archive_timezone`` of a folder as named (resolved once, not once per post)."""
+    return archive_timezone(str(Path(folder).resolve()))
+
+
 def _representable(d: dt.datetime) -> dt.datetime | None:
     """``d``, or None when its instant falls outside the years 1..9999 in UTC (or in local
     time at a whole-minute offset): the library could not turn it back into a datetime."""
@@ -585,7 +591,7 @@ def parse_file(path: str | os.PathLike[str], *, tz_name: str | None = None) -> A
     p = Path(path)
     raw, st = read_post_bytes(p)
     if tz_name is None:
-        tz_name = archive_timezone(str(p.parent.resolve()))
+        tz_name = _folder_timezone(str(p.parent))
     art = parse_bytes(raw, p, tz_name=tz_name, mtime=st.st_mtime)
     art.mtime_ns = st.st_mtime_ns
     return art

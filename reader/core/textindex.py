@@ -87,6 +87,8 @@ def _index_normalize(text: str) -> str:
     t = _FULLWIDTH_PUNCT_RE.sub(" ", text)
     if not unicodedata.is_normalized("NFKC", t):
         t = unicodedata.normalize("NFKC", t)
+    if "\u03a3" in t:  # Σ lowers by its neighbours (final sigma), which the spaces would change
+        return normalize(text)
     return t.lower()
 
 
