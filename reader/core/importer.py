@@ -16,8 +16,9 @@ import os
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,18 +293,28 @@ def parse_all(
         return
     # "spawn" keeps workers independent of the caller's threads (the GUI's among them).
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    chunk = max(8, min(256, len(paths) // (n * 8) or 8))
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            results = pool.map(parse_job, paths, chunksize=chunk)
+            ahead: deque[Future[list[tuple[str, Article | None, str | None]]]] = deque()
+            pieces = _pieces(paths, n)
             try:
-                for item in results:
-                    done += 1
-                    yield item
+                while True:
+                    while len(ahead) < n * AHEAD:
+                        piece = next(pieces, None)
+                        if piece is None:
+                            break
+                        ahead.append(pool.submit(parse_chunk, piece))
+                    if not ahead:
+                        break
+                    for item in ahead.popleft().result():
+                        done += 1
+                        yield item
                     if cancel is not None and cancel.is_set():
                         return
             finally:
+                for f in ahead:
+                    f.cancel()
                 pool.shutdown(wait=True, cancel_futures=True)
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish the rest in this process rather than
@@ -312,6 +323,26 @@ def parse_all(
             if cancel is not None and cancel.is_set():
                 return
             yield parse_job(p)
+
+
+def parse_chunk(paths: Sequence[str]) -> list[tuple[str, Article | None, str | None]]:
+    """Worker entry point for a piece of the files: their results, in order."""
+    return [parse_job(p) for p in paths]
+
+
+# Pieces handed to the workers start small (the writer has work within a few posts of the start)
+# and double up to this size (fewer messages); this many pieces per worker are queued ahead.
+MAX_PIECE = 64
+AHEAD = 3
+
+
+def _pieces(paths: Sequence[str], workers: int) -> Iterator[Sequence[str]]:
+    cap = max(4, min(MAX_PIECE, len(paths) // (workers * 8) or 4))
+    size, i = 4, 0
+    while i < len(paths):
+        yield paths[i:i + size]
+        i += size
+        size = min(size * 2, cap)
 
 
 ProgressCallback = Callable[[ImportProgress], None]

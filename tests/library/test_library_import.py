@@ -251,6 +251,7 @@ def test_readme_and_license_are_not_posts(tmp_path: Path) -> None:
 
 
 def test_worker_crash_falls_back_to_parsing_in_process(monkeypatch: pytest.MonkeyPatch, archive: Path) -> None:
+    from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
     paths = [f.path for f in imp.scan([archive])]
@@ -265,11 +266,17 @@ def test_worker_crash_falls_back_to_parsing_in_process(monkeypatch: pytest.Monke
         def __exit__(self, *exc: object) -> None:
             pass
 
-        def map(self, fn: object, items: list[str], chunksize: int = 1) -> object:
-            def gen() -> object:
-                yield imp.parse_job(items[0])
-                raise BrokenProcessPool("a worker died")
-            return gen()
+        submitted = 0
+
+        def submit(self, fn: object, piece: list[str]) -> Future[object]:
+            """The first piece is parsed; every later one finds its worker dead."""
+            f: Future[object] = Future()
+            if Broken.submitted == 0:
+                f.set_result(imp.parse_chunk(piece))
+            else:
+                f.set_exception(BrokenProcessPool("a worker died"))
+            Broken.submitted += 1
+            return f
 
         def shutdown(self, **k: object) -> None:
             pass
@@ -277,6 +284,7 @@ def test_worker_crash_falls_back_to_parsing_in_process(monkeypatch: pytest.Monke
     monkeypatch.setattr(imp, "ProcessPoolExecutor", Broken)
     monkeypatch.setattr(imp, "PARALLEL_THRESHOLD", 2)
     results = list(imp.parse_all(paths, workers=2))
+    assert Broken.submitted > 1
     assert [r[0] for r in results] == paths
     assert all(r[1] is not None for r in results)
 
