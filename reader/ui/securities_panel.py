@@ -50,8 +50,13 @@ class SecuritiesModel(QAbstractTableModel):
                         QCoreApplication.translate("SecuritiesPanel", "Symbol"),
                         QCoreApplication.translate("SecuritiesPanel", "Articles"),
                         QCoreApplication.translate("SecuritiesPanel", "Latest")]
-        self.all_rows: list[tuple[Any, ...]] = []
-        self.rows: list[tuple[Any, ...]] = []
+        self.all_rows: list[tuple[Any, ...]] = []  # as the library listed them
+        self.sorted_rows: list[tuple[Any, ...]] = []  # all_rows in the view's sort order
+        self.rows: list[tuple[Any, ...]] = []  # sorted_rows that pass the filter
+        # per row id: the lower-cased text a filter is looked for in, and the code a filter may
+        # contain; made once per fill, so that a keystroke is one pass of substring tests (it
+        # lower-cased five fields and formatted the symbol of each of 40,000 rows: 31.8 ms)
+        self.haystacks: dict[Any, tuple[str, str]] = {}
         self.shared: set[str] = set()  # names borne by two securities: shown with their symbol
         self.filter_text = ""
         self.sort_column, self.sort_order = 2, Qt.SortOrder.DescendingOrder
@@ -59,45 +64,52 @@ class SecuritiesModel(QAbstractTableModel):
     def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
         self.beginResetModel()
         self.all_rows = rows
+        self.haystacks = {
+            r[0]: ("\x00".join((r[1], r[3], r[4], r[5] or "", display_symbol(r[2], r[3]))).lower(), r[3].lower())
+            for r in rows
+        }
         self.shared = shared_in(r[4] for r in rows)
-        self.rows = self._filtered()
         self._sort_rows()
+        self.rows = self._filtered()
         self.endResetModel()
 
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
         self.filter_text = text.strip().lower()
         self.rows = self._filtered()
-        self._sort_rows()
         self.endResetModel()
 
     def _filtered(self) -> list[tuple[Any, ...]]:
         """Rows whose secid, code, symbol, name or former names contain the text, or whose code
-        the text contains (``0.600519`` finds 600519), as ``Library.securities`` filters."""
+        the text contains (``0.600519`` finds 600519), as ``Library.securities`` filters; in the
+        sort order (filtering the sorted rows keeps it: no sort per keystroke)."""
         f = self.filter_text
         if not f:
-            return list(self.all_rows)
+            return list(self.sorted_rows)
+        hay = self.haystacks
         out = []
-        for r in self.all_rows:
-            code = r[3].lower()
-            if (f in r[1].lower() or f in code or f in r[4].lower() or f in r[5].lower() or code in f
-                    or f in display_symbol(r[2], r[3]).lower()):
+        for r in self.sorted_rows:
+            text, code = hay[r[0]]
+            if f in text or code in f:
                 out.append(r)
         return out
 
     def _sort_rows(self) -> None:
+        """Sort every row (from the library's order, so that ties stay as listed)."""
         keys = {
             0: lambda r: (r[4] or r[3]).lower(),
             1: lambda r: display_symbol(r[2], r[3]),
             2: lambda r: (r[6], r[8] or 0),
             3: lambda r: (r[8] or 0, r[6]),
         }
-        self.rows.sort(key=keys[self.sort_column], reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self.sorted_rows = sorted(self.all_rows, key=keys[self.sort_column],
+                                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self.sort_column, self.sort_order = column, order
         self._sort_rows()
+        self.rows = self._filtered()
         self.layoutChanged.emit()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008

@@ -139,3 +139,28 @@ def test_panel_filter_finds_what_the_library_finds(window) -> None:
     panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
     latest = [i.last_seen for i in panel.infos]
     assert latest == sorted(latest, reverse=True)
+
+
+def test_typing_into_the_panel_filter_lists_what_the_library_finds(qtbot, window) -> None:
+    """Key by key, the panel lists exactly the securities ``Library.securities`` finds for the
+    text typed so far, most-mentioned first (the rows filtered from the sorted list, not
+    re-sorted per keystroke)."""
+    panel = window.securities_panel
+    window.left_tabs.setCurrentWidget(panel)
+    panel.filter.setFocus()
+    typed = ""
+    for key in "600160":
+        qtbot.keyClicks(panel.filter, key)
+        typed += key
+        want = {i.secid for i in window.library.securities(filter_text=typed)}
+        qtbot.waitUntil(lambda want=want: {i.secid for i in panel.infos} == want, timeout=5000)
+        counts = [i.articles for i in panel.infos]
+        assert counts == sorted(counts, reverse=True), typed
+    for _ in typed:
+        qtbot.keyClick(panel.filter, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(panel.filter, "nio")
+    qtbot.waitUntil(lambda: [i.secid for i in panel.infos] == ["106.NIO"], timeout=5000)
+    for _ in "nio":
+        qtbot.keyClick(panel.filter, Qt.Key.Key_Backspace)
+    every = {i.secid for i in window.library.securities()}
+    qtbot.waitUntil(lambda: {i.secid for i in panel.infos} == every, timeout=5000)
