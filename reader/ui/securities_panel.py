@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,6 +17,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
@@ -39,6 +43,18 @@ SecidRole = Qt.ItemDataRole.UserRole + 20
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+@dataclass
+class Prepared:
+    """A fill's rows with what filtering and showing them needs (``SecuritiesModel.prepare``)."""
+
+    rows: list[tuple[Any, ...]]
+    haystacks: dict[Any, tuple[str, str]]
+    shared: set[str]
+    column: int
+    order: Qt.SortOrder
+    sorted_rows: list[tuple[Any, ...]]
+
+
 class SecuritiesModel(QAbstractTableModel):
     """Every security of the library as plain rows (``Library.security_rows``): tens of thousands
     cost a list of tuples; display strings are made only for the rows on screen, filtering and
@@ -62,14 +78,27 @@ class SecuritiesModel(QAbstractTableModel):
         self.sort_column, self.sort_order = 2, Qt.SortOrder.DescendingOrder
 
     def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        self.beginResetModel()
-        self.all_rows = rows
-        self.haystacks = {
+        self.apply(self.prepare(rows, self.sort_column, self.sort_order))
+
+    @staticmethod
+    def prepare(rows: list[tuple[Any, ...]], column: int, order: Qt.SortOrder) -> Prepared:
+        """What a fill computes from the library's rows: pure Python, run off the GUI thread
+        (``SecuritiesPanel.refresh``)."""
+        haystacks = {
             r[0]: ("\x00".join((r[1], r[3], r[4], r[5] or "", display_symbol(r[2], r[3]))).lower(), r[3].lower())
             for r in rows
         }
-        self.shared = shared_in(r[4] for r in rows)
-        self._sort_rows()
+        return Prepared(rows, haystacks, shared_in(r[4] for r in rows), column, order,
+                        SecuritiesModel.sorted(rows, column, order))
+
+    def apply(self, prepared: Prepared) -> None:
+        """Show prepared rows: a model reset, the sort reused when it is still the view's."""
+        self.beginResetModel()
+        self.all_rows, self.haystacks, self.shared = prepared.rows, prepared.haystacks, prepared.shared
+        if (prepared.column, prepared.order) == (self.sort_column, self.sort_order):
+            self.sorted_rows = prepared.sorted_rows
+        else:
+            self._sort_rows()
         self.rows = self._filtered()
         self.endResetModel()
 
@@ -95,15 +124,18 @@ class SecuritiesModel(QAbstractTableModel):
         return out
 
     def _sort_rows(self) -> None:
-        """Sort every row (from the library's order, so that ties stay as listed)."""
+        self.sorted_rows = self.sorted(self.all_rows, self.sort_column, self.sort_order)
+
+    @staticmethod
+    def sorted(rows: list[tuple[Any, ...]], column: int, order: Qt.SortOrder) -> list[tuple[Any, ...]]:
+        """Every row in a column's order (from the library's order, so that ties stay as listed)."""
         keys = {
             0: lambda r: (r[4] or r[3]).lower(),
             1: lambda r: display_symbol(r[2], r[3]),
             2: lambda r: (r[6], r[8] or 0),
             3: lambda r: (r[8] or 0, r[6]),
         }
-        self.sorted_rows = sorted(self.all_rows, key=keys[self.sort_column],
-                                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        return sorted(rows, key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -172,6 +204,9 @@ class SecuritiesPanel(QWidget):
     securityChosen = Signal(str)
     watchToggled = Signal(str, bool)
     quoteRequested = Signal(str)
+    filled = Signal()  # a fill's rows are shown
+    _prepared = Signal(int, object)  # from the filling thread: generation, Prepared
+    HIDDEN_DELAY_MS = 300  # a hidden panel fills after the window's first paint, not before it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,19 +245,83 @@ class SecuritiesPanel(QWidget):
         lay.addWidget(self.filter)
         lay.addWidget(self.table, 1)
         self.library: Library | None = None
+        self.generation = 0  # the latest fill asked for; older fills' rows are dropped
+        self.shown_generation = 0  # the fill whose rows the model holds
+        self._prepared.connect(self._show_prepared, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._start_fill)
 
     @property
     def infos(self) -> list[SecurityInfo]:
-        """The securities listed, in their order."""
+        """The securities listed, in their order (filled now if a fill is still on its way)."""
         lib = self.library
-        return [lib.security_info(r) for r in self.model.rows] if lib is not None else []
+        if lib is None:
+            return []
+        self.fill_now()
+        return [lib.security_info(r) for r in self.model.rows]
 
     def set_library(self, lib: Library | None) -> None:
         self.library = lib
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_rows(self.library.security_rows() if self.library is not None else [])
+        """Fill the list again, off the GUI thread: reading and preparing 40,000 securities took
+        256 ms at a million articles (bench_gui.py, Securities panel: fill it), all of it before
+        the window could paint.  A shown panel starts at once; a hidden one after a moment, so
+        that its fill does not compete with the window's first paint."""
+        self.generation += 1
+        if self.library is None:
+            self._timer.stop()
+            self.shown_generation = self.generation
+            self.model.set_rows([])
+            return
+        if self.isVisible():
+            self._timer.stop()
+            self._start_fill()
+        else:
+            self._timer.start(self.HIDDEN_DELAY_MS)
+
+    def fill_now(self) -> None:
+        """Fill on this thread if the rows shown are not the latest asked for (a reader of
+        ``infos`` before the filling thread is done)."""
+        if self.shown_generation != self.generation and self.library is not None:
+            self._timer.stop()
+            self._show_prepared(self.generation, self.model.prepare(
+                self.library.security_rows(), self.model.sort_column, self.model.sort_order))
+
+    def _start_fill(self) -> None:
+        lib, generation = self.library, self.generation
+        if lib is None or self.shown_generation == generation:
+            return
+        column, order = self.model.sort_column, self.model.sort_order
+        emit = self._prepared.emit
+
+        def fill() -> None:
+            try:
+                prepared = SecuritiesModel.prepare(lib.security_rows(), column, order)
+            except Exception:  # a library closed meanwhile: a later fill (or none) follows
+                return
+            finally:
+                with contextlib.suppress(Exception):
+                    lib.db.close()  # this thread's connection
+            with contextlib.suppress(RuntimeError):  # the panel is gone
+                emit(generation, prepared)
+
+        threading.Thread(target=fill, name="securities-fill", daemon=True).start()
+
+    def _show_prepared(self, generation: int, prepared: Prepared) -> None:
+        if generation != self.generation or self.shown_generation == generation:
+            return
+        self.shown_generation = generation
+        self.model.apply(prepared)
+        self.filled.emit()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._timer.isActive():  # shown before its delayed fill began: begin it now
+            self._timer.stop()
+            self._start_fill()
 
     def _filter_changed(self, text: str) -> None:
         self.model.set_filter(text)
