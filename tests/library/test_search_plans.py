@@ -172,3 +172,16 @@ def test_snippets_as_folding_the_whole_text_made_them(lib: Library) -> None:
             checked += "<b>" in snippet(text, hs)
         assert snippet(text, found[:3] + ["央行"]) == _old_snippet(text, found[:3] + ["央行"])
     assert checked > 100
+
+
+@pytest.mark.parametrize("phrase", ['"央行 降准"', '"下调 0.25"', '"公司 2022"', '"上涨 1"'])
+def test_a_phrase_across_a_chinese_run_is_led_by_the_text_with_the_same_results(lib: Library, phrase: str) -> None:
+    """Such a phrase holds the separator token (probing it per article costs milliseconds): the
+    text leads, and every plan agrees on the articles."""
+    for query in (f"{phrase} is:bookmarked", f"{phrase} tag:关注"):
+        cq = lib.queries.compile(query)
+        assert cq.fts and "\ue000" in cq.fts
+        assert lib.queries.plan(cq, page=True) is None and lib.queries.plan(cq, page=False) is None
+        plans = _every_plan(lib, query)
+        assert len({tuple(v) for v in plans.values()}) == 1, plans
+        assert [h.id for h in lib.search(query, limit=50)] == plans["planned"][:50]
