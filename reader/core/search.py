@@ -71,6 +71,13 @@ class Filter:
     lead: str | None = None
     lead_params: list[object] = field(default_factory=list)
     lead_order: str = ""
+    # SQLite walks this filter's articles newest first from an index (a partial index on
+    # sort_key): a page led from it stops early within one statement
+    ordered: bool = False
+
+    def streams(self) -> bool:
+        """Whether a page led from this filter comes in the page's order without a sort."""
+        return self.ordered or bool(self.lead)
 
     def negate(self) -> Filter:
         return Filter(f"NOT ({self.check})", list(self.params))
@@ -293,7 +300,7 @@ def _filter(
     if kind == "is":
         v = value.lower()
         if v in ("bookmarked", "starred", "star", "bookmark"):
-            return Filter(sql.BOOKMARKED_CHECK, estimate=sql.BOOKMARKED_IDS)
+            return Filter(sql.BOOKMARKED_CHECK, estimate=sql.BOOKMARKED_IDS, ordered=True)
         if v in ("unread", "read"):
             r = int(v == "read")
             return Filter(sql.READ_CHECK.format(read=r), estimate=sql.READ_IDS.format(read=r))
