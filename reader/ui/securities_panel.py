@@ -48,7 +48,7 @@ class Prepared:
     """A fill's rows with what filtering and showing them needs (``SecuritiesModel.prepare``)."""
 
     rows: list[tuple[Any, ...]]
-    haystacks: dict[Any, tuple[str, str]]
+    haystacks: dict[Any, tuple[str, str]] | None  # None: they follow (SecuritiesModel.haystacks_of)
     shared: set[str]
     column: int
     order: Qt.SortOrder
@@ -81,26 +81,41 @@ class SecuritiesModel(QAbstractTableModel):
         self.apply(self.prepare(rows, self.sort_column, self.sort_order))
 
     @staticmethod
-    def prepare(rows: list[tuple[Any, ...]], column: int, order: Qt.SortOrder) -> Prepared:
+    def prepare(rows: list[tuple[Any, ...]], column: int, order: Qt.SortOrder,
+                haystacks: bool = True) -> Prepared:
         """What a fill computes from the library's rows: pure Python, run off the GUI thread
-        (``SecuritiesPanel.refresh``)."""
-        haystacks = {
+        (``SecuritiesPanel.refresh``); the filter's haystacks may follow (``haystacks``)."""
+        return Prepared(rows, SecuritiesModel.haystacks_of(rows) if haystacks else None,
+                        shared_in(r[4] for r in rows), column, order,
+                        SecuritiesModel.sorted(rows, column, order))
+
+    @staticmethod
+    def haystacks_of(rows: list[tuple[Any, ...]]) -> dict[Any, tuple[str, str]]:
+        """Per row id: the lower-cased text a filter is looked for in, and the code a filter
+        may contain (~1 µs a row: a third of a fill, so a fill shows its rows first)."""
+        return {
             r[0]: ("\x00".join((r[1], r[3], r[4], r[5] or "", display_symbol(r[2], r[3]))).lower(), r[3].lower())
             for r in rows
         }
-        return Prepared(rows, haystacks, shared_in(r[4] for r in rows), column, order,
-                        SecuritiesModel.sorted(rows, column, order))
 
     def apply(self, prepared: Prepared) -> None:
         """Show prepared rows: a model reset, the sort reused when it is still the view's."""
         self.beginResetModel()
-        self.all_rows, self.haystacks, self.shared = prepared.rows, prepared.haystacks, prepared.shared
+        self.all_rows, self.shared = prepared.rows, prepared.shared
+        self.haystacks = prepared.haystacks if prepared.haystacks is not None else {}
         if (prepared.column, prepared.order) == (self.sort_column, self.sort_order):
             self.sorted_rows = prepared.sorted_rows
         else:
             self._sort_rows()
         self.rows = self._filtered()
         self.endResetModel()
+
+    def set_haystacks(self, haystacks: dict[Any, tuple[str, str]]) -> None:
+        """The haystacks of the rows shown, arriving after them: a filter typed meanwhile is
+        applied again."""
+        self.haystacks = haystacks
+        if self.filter_text:
+            self.set_filter(self.filter_text)
 
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
@@ -115,6 +130,8 @@ class SecuritiesModel(QAbstractTableModel):
         f = self.filter_text
         if not f:
             return list(self.sorted_rows)
+        if len(self.haystacks) != len(self.all_rows):  # typed before they arrived: made here
+            self.haystacks = self.haystacks_of(self.all_rows)
         hay = self.haystacks
         out = []
         for r in self.sorted_rows:
@@ -206,6 +223,7 @@ class SecuritiesPanel(QWidget):
     quoteRequested = Signal(str)
     filled = Signal()  # a fill's rows are shown
     _prepared = Signal(int, object)  # from the filling thread: generation, Prepared
+    _haystacks = Signal(int, object)  # from the filling thread: generation, the rows' haystacks
     HIDDEN_DELAY_MS = 300  # a hidden panel fills after the window's first paint, not before it
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -248,6 +266,7 @@ class SecuritiesPanel(QWidget):
         self.generation = 0  # the latest fill asked for; older fills' rows are dropped
         self.shown_generation = 0  # the fill whose rows the model holds
         self._prepared.connect(self._show_prepared, Qt.ConnectionType.QueuedConnection)
+        self._haystacks.connect(self._show_haystacks, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start_fill)
@@ -295,11 +314,15 @@ class SecuritiesPanel(QWidget):
         if lib is None or self.shown_generation == generation:
             return
         column, order = self.model.sort_column, self.model.sort_order
-        emit = self._prepared.emit
+        emit, emit_haystacks = self._prepared.emit, self._haystacks.emit
 
         def fill() -> None:
             try:
-                prepared = SecuritiesModel.prepare(lib.security_rows(), column, order)
+                # most-mentioned first, the view's first order: the rows and their haystacks are
+                # then made in the order a keystroke walks them (in id order, scattered in memory,
+                # the same filter took 30 ms instead of 4 at 31,000 rows)
+                rows = lib.security_rows()
+                prepared = SecuritiesModel.prepare(rows, column, order, haystacks=False)
             except Exception:  # a library closed meanwhile: a later fill (or none) follows
                 return
             finally:
@@ -307,6 +330,7 @@ class SecuritiesPanel(QWidget):
                     lib.db.close()  # this thread's connection
             with contextlib.suppress(RuntimeError):  # the panel is gone
                 emit(generation, prepared)
+                emit_haystacks(generation, SecuritiesModel.haystacks_of(rows))
 
         threading.Thread(target=fill, name="securities-fill", daemon=True).start()
 
@@ -316,6 +340,10 @@ class SecuritiesPanel(QWidget):
         self.shown_generation = generation
         self.model.apply(prepared)
         self.filled.emit()
+
+    def _show_haystacks(self, generation: int, haystacks: dict[Any, tuple[str, str]]) -> None:
+        if generation == self.shown_generation == self.generation:
+            self.model.set_haystacks(haystacks)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
