@@ -96,7 +96,12 @@ class Queries:
             # a filter whose check probes the index costs a probe per scanned row: leading from
             # it pays whenever fetching and sorting all its articles would (a bare code at 200,000
             # articles: 0.7 ms leading against 49 ms scanning newest first)
-            lim = every if f.probes or larger or (page and f.lead) else limit
+            if f.probes or (page and f.streams()):
+                lim = every
+            elif larger and f.drive:  # its candidates sorted (~1 µs each) cost more than a
+                lim = max(limit, int((50 * n) ** 0.5))  # walk of 50 N / est beyond sqrt(50 N)
+            else:
+                lim = limit
             c = int(self.c.one(sql.PLAN_ESTIMATE.format(estimate=f.estimate, limit=lim + 1), f.est_params))
             if c <= lim and (best is None or c < best[0]):
                 best = (c, i)
