@@ -11,6 +11,7 @@ Results come newest first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -64,6 +65,19 @@ class Filter:
     # the check probes the full-text index row by row (~10-40 µs, not ~0.2 µs): leading from
     # this filter pays up to many more of its articles (see Queries.plan)
     probes: bool = False
+    # a statement that yields this filter's articles already in the page order (newest first)
+    # from an index, so that a page led from it stops after its rows: ``{select}`` as in
+    # ``sql.ARTICLES_LEAD``, with ``lead_order`` its ORDER BY
+    lead: str | None = None
+    lead_params: list[object] = field(default_factory=list)
+    lead_order: str = ""
+    # SQLite walks this filter's articles newest first from an index (a partial index on
+    # sort_key): a page led from it stops early within one statement
+    ordered: bool = False
+
+    def streams(self) -> bool:
+        """Whether a page led from this filter comes in the page's order without a sort."""
+        return self.ordered or bool(self.lead)
 
     def negate(self) -> Filter:
         return Filter(f"NOT ({self.check})", list(self.params))
@@ -81,15 +95,21 @@ class CompiledQuery:
     impossible: bool = False  # e.g. sec: names no known security
 
     def sql(self, *, order: str = "a.sort_key DESC", limit: int | None = None, offset: int = 0,
-            select: str = "a.id", drive: int | None = None) -> tuple[str, list[object]]:
+            select: str = "a.id", drive: int | None = None, probe: bool = True) -> tuple[str, list[object]]:
         """The statement for one plan.
 
         ``drive`` None: the full-text index drives (newest match first, so a page stops early);
-        ``drive`` i: start from filter i's few articles and probe the index for each.
+        ``drive`` i: start from filter i's few articles and probe the index for each (``probe``
+        False: leave the text out, for a caller that probes the candidates itself, in order).
         """
         params: list[object] = []
         clauses: list[str] = []
-        if self.fts and drive is None:
+        lead = self.filters[drive] if drive is not None and order == "a.sort_key DESC" else None
+        if lead is not None and lead.lead:
+            stmt = lead.lead.format(select=select)
+            params.extend(lead.lead_params)
+            order = lead.lead_order
+        elif self.fts and drive is None:
             stmt = sql.FTS_LEAD.format(select=select)
             params.append(self.fts)
             if order == "a.sort_key DESC":
@@ -99,9 +119,11 @@ class CompiledQuery:
         if self.impossible:
             clauses.append("0")
         for i, f in enumerate(self.filters):
+            if f is lead and f.lead:
+                continue  # the lead selects exactly its articles
             clauses.append(f.drive if i == drive and f.drive else f.check)
             params.extend(f.params)
-        if self.fts and drive is not None:
+        if self.fts and drive is not None and probe:
             clauses.append(_PROBE)
             params.append(self.fts)
         if self.exclude:
@@ -264,9 +286,12 @@ def _filter(
             return Filter("0")
         marks = ",".join("?" * len(sids))
         ids = sql.SECURITY_IDS.format(marks=marks)
+        one = len(sids) == 1  # one security's links come newest first from its timeline index
         return Filter(
             sql.SECURITY_CHECK.format(marks=marks),
             list(sids), drive=f"a.id IN ({ids})", estimate=ids, est_params=list(sids),
+            lead=sql.SECURITY_LEAD if one else None, lead_params=list(sids),
+            lead_order=sql.SECURITY_LEAD_ORDER if one else "",
         )
     if kind in ("before", "after"):
         start = _day_start(value, tz, today)
@@ -275,7 +300,7 @@ def _filter(
     if kind == "is":
         v = value.lower()
         if v in ("bookmarked", "starred", "star", "bookmark"):
-            return Filter(sql.BOOKMARKED_CHECK, estimate=sql.BOOKMARKED_IDS)
+            return Filter(sql.BOOKMARKED_CHECK, estimate=sql.BOOKMARKED_IDS, ordered=True)
         if v in ("unread", "read"):
             r = int(v == "read")
             return Filter(sql.READ_CHECK.format(read=r), estimate=sql.READ_IDS.format(read=r))
@@ -290,18 +315,39 @@ def _filter(
     return None
 
 
-def _snippet_fold(text: str, highlights: list[str]) -> str:
-    """The text folded as queries are (lower case; full-width Latin and digits when a highlight
-    has any), keeping every character at its position."""
+def _snippet_lower(text: str) -> str:
+    """The text in lower case, keeping every character at its position."""
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two (İ): keep those as they are
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    if any(c.isascii() for h in highlights for c in h):
-        low = low.translate(_FULLWIDTH)
     return low
 
 
+@functools.lru_cache(maxsize=256)
+def _snippet_pattern(highlight: str) -> re.Pattern[str]:
+    """A highlight as a pattern over the lower-cased text that also accepts the full-width form
+    of each of its ASCII characters (queries are NFKC-folded, the text is not).
+
+    Folding the whole text with ``str.translate`` instead cost ~90 µs per article (a dict
+    lookup per character): 5 of the ~6 ms of a page of 50 for a phrase with a space or a
+    number (bench_library.py, search at 100,000 articles)."""
+    parts = []
+    for c in highlight:
+        if c == " ":
+            parts.append("[ \u3000]")
+        elif 0x21 <= ord(c) <= 0x7E:
+            parts.append("[" + re.escape(c) + chr(ord(c) + 0xFEE0) + "]")
+        else:
+            parts.append(re.escape(c))
+    return re.compile("".join(parts))
+
+
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _fold_window(text: str) -> str:
+    """A short extract folded as queries are (full-width Latin and digits as ASCII)."""
+    return text.translate(_FULLWIDTH)
 
 
 def snippet(text: str, highlights: list[str], *, width: int = 90) -> str:
@@ -309,16 +355,20 @@ def snippet(text: str, highlights: list[str], *, width: int = 90) -> str:
     if not text:
         return ""
     parts = [h for h in highlights if h]
-    lowered = _snippet_fold(text, parts)
+    lowered = _snippet_lower(text)
+    # what the matches are compared with: the text folded as queries are (full-width Latin and
+    # digits as ASCII) when a highlight has ASCII, else the lower-cased text itself
+    fold = any(c.isascii() for h in parts for c in h)
     first = -1
     for h in parts:
-        i = lowered.find(h)
+        m = _snippet_pattern(h).search(lowered) if fold else None
+        i = (m.start() if m else -1) if fold else lowered.find(h)
         if i >= 0 and (first < 0 or i < first):
             first = i
     start = 0 if first < 0 else max(0, first - width // 3)
     end = min(len(text), start + width)
     extract = text[start:end].replace("\n", " ")
-    low = lowered[start:end]
+    low = _fold_window(lowered[start:end]) if fold else lowered[start:end]
     spans: list[tuple[int, int]] = []
     for h in sorted(parts, key=len, reverse=True):
         i = low.find(h)

@@ -175,6 +175,15 @@ FTS_LEAD = (
     "SELECT {select} FROM article_fts JOIN article a ON a.sort_key = article_fts.rowid "
     "WHERE article_fts MATCH ?"
 )
+# bench_library.py: search at 100,000 articles (word + is:bookmarked, word + tag:): a filter's
+# candidates probed in order, a slice at a time, until the page is full
+FTS_PROBE_SLICE = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid IN ({marks})"
+# bench_library.py: search at 100,000 articles (word + is:bookmarked): the planner's sample of
+# the newest articles, for how common the text is
+NEWEST_SORT_KEY_AT = "SELECT sort_key FROM article ORDER BY sort_key DESC LIMIT 1 OFFSET ?"
+# bench_library.py: search at 100,000 articles (word + is:bookmarked): the text's matches among
+# the newest articles (the planner's sample)
+FTS_COUNT_FROM = "SELECT count(*) FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?"
 # bench_library.py: search at 100,000 articles (first page): filters only, newest first
 ARTICLES_LEAD = "SELECT {select} FROM article a WHERE 1"
 # bench_library.py: search at 100,000 articles (first page): text probed per filtered article
@@ -215,6 +224,16 @@ KEY_CHECK = "a.key = ?"
 KEY_IDS = "SELECT id FROM article WHERE key = ?"
 # bench_library.py: search at 100,000 articles (security (sec:600519)): links that may lead
 SECURITY_IDS = "SELECT article_id FROM article_security WHERE security_id IN ({marks})"
+# bench_scale.py: search at 1M, security by name (sec:贵州茅台) and with a word (sec:600519.SH
+# 白酒): one security's links newest first from its (security_id, published) index, a page
+# stopping after its rows (the newest-first scan probed ~9,000 articles per page at 1M)
+SECURITY_LEAD = (
+    "SELECT {select} FROM article_security s CROSS JOIN article a ON a.id = s.article_id "
+    "WHERE s.security_id = ?"
+)
+# bench_scale.py: search at 1M, security by name: the lead's order, the page's (sort_key is
+# published * 2048 + n; published is kept on each link by a trigger)
+SECURITY_LEAD_ORDER = "s.published DESC, a.sort_key DESC"
 # bench_library.py: search at 100,000 articles (security (sec:600519)): checked per article
 SECURITY_CHECK = (
     "EXISTS (SELECT 1 FROM article_security s WHERE s.article_id = a.id AND s.security_id IN ({marks}))"

@@ -69,6 +69,9 @@ SEARCH_QUERIES: list[tuple[str, str]] = [
     ("word + tag: (user tag)", "央行 tag:关注"),
     ("sec: + before:", "sec:600519 before:2022-06-01"),
     ("filters only: is:bookmarked", "is:bookmarked"),
+    ("security code + word", "sec:600519.SH 白酒"),
+    ("phrase: Chinese + number", '"下调 0.25"'),
+    ("bare code (text or link)", "600519"),
     ("no match", "不存在的词语组合"),
 ]
 

@@ -69,6 +69,10 @@ RG_QUERIES: list[tuple[str, str, list[str], str | None]] = [
     ("phrase", '"存款准备金率"', ["存款准备金率"], None),
     ("two words", "央行 降准", ["央行", "降准"], None),
     ("word + filter (cat:)", "央行 cat:emnews", ["央行"], r"^categories:.*emnews"),
+    ("security by name", "sec:贵州茅台", ["贵州茅台"], None),
+    ("security code + word", "sec:600519.SH 白酒", ["600519", "白酒"], None),
+    ("mixed phrase", '"逆回购 操作"', ["逆回购操作"], None),
+    ("phrase: Chinese + number", '"下调 0.25"', ["下调0.25"], None),
 ]
 
 LAYOUT = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ page.title }}</title>

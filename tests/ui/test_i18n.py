@@ -418,6 +418,7 @@ def test_zh_shortcuts_help_exchanges_and_search_errors_are_chinese(qtbot, zh_win
     assert "或" in help_text and "空格" in help_text
 
     panel = w.securities_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)  # the panel fills off the GUI thread
     rows = [r for r in range(panel.model.rowCount())
             if panel.model.data(panel.model.index(r, 1)) == "600519.SH"]
     assert rows, "贵州茅台 is in the library"

@@ -106,6 +106,7 @@ def test_panel_starts_most_mentioned_first_and_timeline_groups_long_spans_by_wee
 
     panel = window.securities_panel
     m = panel.model
+    qtbot.waitUntil(lambda: m.rowCount() > 0)  # the panel fills off the GUI thread
     col = [int(m.data(m.index(r, 2))) for r in range(m.rowCount())]
     assert col == sorted(col, reverse=True)
     tl = window.timeline
@@ -139,3 +140,53 @@ def test_panel_filter_finds_what_the_library_finds(window) -> None:
     panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
     latest = [i.last_seen for i in panel.infos]
     assert latest == sorted(latest, reverse=True)
+
+
+def test_typing_into_the_panel_filter_lists_what_the_library_finds(qtbot, window) -> None:
+    """Key by key, the panel lists exactly the securities ``Library.securities`` finds for the
+    text typed so far, most-mentioned first (the rows filtered from the sorted list, not
+    re-sorted per keystroke)."""
+    panel = window.securities_panel
+    window.left_tabs.setCurrentWidget(panel)
+    panel.filter.setFocus()
+    typed = ""
+    for key in "600160":
+        qtbot.keyClicks(panel.filter, key)
+        typed += key
+        want = {i.secid for i in window.library.securities(filter_text=typed)}
+        qtbot.waitUntil(lambda want=want: {i.secid for i in panel.infos} == want, timeout=5000)
+        counts = [i.articles for i in panel.infos]
+        assert counts == sorted(counts, reverse=True), typed
+    for _ in typed:
+        qtbot.keyClick(panel.filter, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(panel.filter, "nio")
+    qtbot.waitUntil(lambda: [i.secid for i in panel.infos] == ["106.NIO"], timeout=5000)
+    for _ in "nio":
+        qtbot.keyClick(panel.filter, Qt.Key.Key_Backspace)
+    every = {i.secid for i in window.library.securities()}
+    qtbot.waitUntil(lambda: {i.secid for i in panel.infos} == every, timeout=5000)
+
+
+def test_the_panel_fills_off_the_gui_thread_once_shown_and_again_after_a_change(qtbot, window) -> None:
+    """A hidden panel reads nothing while the window starts; shown, it fills (the rows arriving
+    from its own thread) with exactly what the library lists; a watch mark fills it again."""
+    panel = window.securities_panel
+    window.show()
+    qtbot.waitExposed(window)
+    assert not panel.isVisible()
+    with qtbot.waitSignal(panel.filled, timeout=10000):
+        window.left_tabs.setCurrentWidget(panel)
+    listed = [r[1] for r in panel.model.rows]
+    assert listed and set(listed) == {i.secid for i in window.library.securities()}
+    # typing while a fill is on its way: the rows that arrive are filtered
+    panel.refresh()
+    qtbot.keyClicks(panel.filter, "600160")
+    qtbot.waitUntil(lambda: [r[1] for r in panel.model.rows] == ["1.600160"], timeout=10000)
+    qtbot.keyClick(panel.filter, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Delete)
+    # watching a security fills the panel again, with its mark
+    with qtbot.waitSignal(panel.filled, timeout=10000):
+        window.set_watched("1.600160", True)
+    marks = {r[1]: bool(r[9]) for r in panel.model.rows}
+    assert marks["1.600160"] and sum(marks.values()) == 1
+    assert len(marks) == len(listed)

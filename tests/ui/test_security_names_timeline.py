@@ -76,6 +76,7 @@ def _panel_text(panel, secid: str) -> str:
 def test_namesakes_show_their_symbol_in_the_list_and_the_co_mentions(qtbot, window):
     w = window
     panel = w.securities_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)  # the panel fills off the GUI thread
     assert _panel_text(panel, "1.600030") == "中信证券 600030.SH"
     assert _panel_text(panel, "116.06030") == "中信证券 06030.HK"
     assert _panel_text(panel, "1.600519") == "贵州茅台"  # a name of its own stays short

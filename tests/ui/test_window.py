@@ -262,6 +262,8 @@ def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, librar
     a noticeable moment)."""
     w = make_window(qtbot, library_path, tmp_path)
     lib = w.library
+    panel = w.securities_panel  # its first fill (off the GUI thread) is done before counting
+    qtbot.waitUntil(lambda: panel.shown_generation == panel.generation, timeout=10000)
     calls: list[str] = []
     for name in ("categories", "sources", "security_rows"):
         original = getattr(lib, name)
@@ -280,7 +282,8 @@ def test_reading_updates_the_counts_without_recounting_the_archive(qtbot, librar
     assert lib.rows([aid])[aid].read
     assert int(w.sidebar.item_for("unread").text(1)) == lib.count("is:unread") == unread_before - 1
     assert calls == []
-    w.refresh_sidebar()  # after an import: everything is counted again
+    with qtbot.waitSignal(panel.filled, timeout=10000):
+        w.refresh_sidebar()  # after an import: everything is counted again
     assert {"categories", "sources", "security_rows"} <= set(calls)
     close_window(w)
 
