@@ -254,9 +254,11 @@ class ImportController(QObject):
             report.failed, report.duplicates = last.failed, last.duplicates
             report.warning_count = last.warning_count
         where = ", ".join(job.task.paths) if job is not None else ""
-        report.fail(where, self.tr("The import stopped unexpectedly (%1). The articles it stored "
-                                   "before are kept; import again to finish.").replace("%1", how))
+        reason = self.tr("The import stopped unexpectedly (%1). The articles it stored before are "
+                         "kept; import again to finish.").replace("%1", how)
+        report.fail(where, reason)
         self._on_done(report)
+        self.w.statusBar().showMessage(reason, 30000)
 
     def _on_failed(self, message: str) -> None:
         self._ended()
