@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.importer.stop()
+        self.reading.writes.wait(60)  # the reader's changes made during an import are stored
         if self.backup_job is not None:
             self.backup_job.wait()  # a backup being written is finished, never cut short
         self.archives.stop()
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
     def set_library(self, library: Library | None, *, demo: bool = False) -> None:
         if self.backup_job is not None:
             self.backup_job.wait()  # it holds the library being replaced
+        self.reading.writes.wait(60)  # the reader's changes to the library being replaced
         self.browse.runner.release()  # the worker lets go of the library being replaced
         self.library = library
         self.demo = demo

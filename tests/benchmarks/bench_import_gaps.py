@@ -5,7 +5,8 @@ idle for as long (the baseline), in one run.
     python3 tests/benchmarks/bench_import_gaps.py [--posts 6000] [--workdir DIR]
 
 A 10 ms timer on the GUI thread records every gap between its ticks; meanwhile the selection
-moves one row every 200 ms (an article opens each time). Prints the worst gap, the 99th
+moves one row every 200 ms (an article opens each time), and once a second the reader presses
+S (the bookmark is written on the GUI thread: timed, it waits for the import's batch). Prints the worst gap, the 99th
 percentile, and how many gaps exceeded 50, 100 and 250 ms, for the import and for idle.
 
 Each gap is also split, from the GUI thread's ``/proc/thread-self/schedstat``, into the time
@@ -60,6 +61,8 @@ class GapProbe:
         self.browse = QTimer()
         self.browse.setInterval(200)
         self.browse.timeout.connect(self._browse)
+        self.steps = 0
+        self.bookmarks: list[float] = []  # ms each S took
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -74,9 +77,14 @@ class GapProbe:
         if n:
             cur = self.w.table.currentIndex().row()
             self.w.select_row((cur + 1) % n)
+        self.steps += 1
+        if self.steps % 5 == 0 and self.w.current_id is not None:
+            t0 = time.perf_counter()
+            self.w.act_star.trigger()
+            self.bookmarks.append((time.perf_counter() - t0) * 1000)
 
     def start(self) -> None:
-        self.gaps, self.cpu, self.queued = [], [], []
+        self.gaps, self.cpu, self.queued, self.bookmarks = [], [], [], []
         self.last = time.perf_counter()
         self.last_cpu, self.last_queued = sched()
         self.tick.start()
@@ -96,7 +104,9 @@ class GapProbe:
                 "ran50": sum(cpu > 50 for _gap, cpu, _q in split),
                 "queued50": sum(q > 50 for _gap, _cpu, q in split),
                 "blocked50": sum(b > 50 for b in blocked), "max_blocked": max(blocked),
-                "load": os.getloadavg()[0]}
+                "load": os.getloadavg()[0],
+                "bookmarks": len(self.bookmarks), "bookmark_worst": max(self.bookmarks, default=0),
+                "bookmark_median": sorted(self.bookmarks)[len(self.bookmarks) // 2] if self.bookmarks else 0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['worst_queued']:.0f} ms, blocked {r['worst_blocked']:.0f} ms; gaps with over 50 ms "
               f"ran/waiting for a core/blocked: {r['ran50']}/{r['queued50']}/{r['blocked50']}, the "
               f"longest blocked {r['max_blocked']:.0f} ms; load average at the end {r['load']:.2f}")
+        print(f"        bookmark (S) written from the window: {r['bookmarks']} times, median "
+              f"{r['bookmark_median']:.1f} ms, worst {r['bookmark_worst']:.0f} ms")
     print(f"worst gap importing / idle: {results['import']['worst'] / results['idle']['worst']:.1f}x")
     return 0
 

@@ -230,3 +230,37 @@ def test_closing_the_window_mid_import_ends_the_import_process(qtbot, tmp_path, 
     assert not job.isRunning()
     assert intact(path)
     assert finished == []  # no report for an import the reader closed the window on
+
+
+def test_a_bookmark_pressed_while_the_import_holds_the_write_lock_leaves_the_window_free(
+        qtbot, tmp_path, corpus_dir):
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        lib.import_paths([corpus_dir], workers=1)
+    big = big_folder(tmp_path, corpus_dir)
+    w = open_window(qtbot, path, tmp_path)
+    qtbot.waitUntil(lambda: w.current_id is not None, timeout=5000)
+    job = w.start_import([str(big)], workers=1, watch=False)
+    assert job is not None
+    qtbot.waitUntil(lambda: w.progress.value() > 0, timeout=60000)
+    # a long write transaction, as the import's full-text merge after a large import holds one
+    holder = sqlite3.connect(path / "library.sqlite3", timeout=60, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        target = w.current_id
+        qtbot.keyClick(w.table, Qt.Key.Key_S)  # waits for the lock, but not on the GUI thread
+        row = w.table.currentIndex().row()
+        qtbot.keyClick(w.table, Qt.Key.Key_J)  # the window answers meanwhile
+        assert w.table.currentIndex().row() == row + 1
+        assert w.reading.writes.pending() == 1, "the bookmark waits for the lock"
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    qtbot.waitUntil(lambda: w.reading.writes.pending() == 0, timeout=60000)
+    assert target in w.library.query_ids("is:bookmarked")
+    with qtbot.waitSignal(w.importFinished, timeout=120000) as blocker:
+        pass
+    assert not blocker.args[0].failures
+    with Library.open(path) as fresh:
+        assert target in fresh.query_ids("is:bookmarked")
+    close(w)
