@@ -264,3 +264,25 @@ def test_a_bookmark_pressed_while_the_import_holds_the_write_lock_leaves_the_win
     with Library.open(path) as fresh:
         assert target in fresh.query_ids("is:bookmarked")
     close(w)
+
+
+def test_a_watched_folder_is_imported_again_quietly_when_a_post_appears(qtbot, tmp_path, corpus_dir):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    files = sorted(corpus_dir.glob("*.md"))
+    for f in files[:20]:
+        shutil.copy(f, folder / f.name)
+    path = tmp_path / "lib"
+    Library.open(path).close()
+    w = open_window(qtbot, path, tmp_path)
+    with qtbot.waitSignal(w.importFinished, timeout=60000):
+        w.start_import([str(folder)], workers=1, watch=True)
+    before = w.library.stats()["articles"]
+    with qtbot.waitSignal(w.importFinished, timeout=60000) as blocker:
+        shutil.copy(files[-1], folder / files[-1].name)  # the watcher's timer starts the import
+    report = blocker.args[0]
+    assert report.added == 1 and report.unchanged == 20
+    assert w.import_job.pid != os.getpid()
+    assert w.library.stats()["articles"] == before + 1
+    assert report_dialog() is None  # quiet: no report for a watched folder without failures
+    close(w)
