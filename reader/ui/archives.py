@@ -1,15 +1,14 @@
 """Archives fetched from git, from the window: File › Add archive…, View › Update (F5), the
 first-run banner's "Add the finews archive", and an optional schedule.
 
-Fetching and importing run on a worker thread (:class:`ArchiveJob`); the list refreshes as the
-newest posts arrive, the status bar shows progress, and the window's Cancel stops the job.
-An error is one sentence in a message box; the library stays as it was.
+Fetching and importing run in a process of their own (``process_job``), as the window's
+imports do, so the reader can go on reading; the list refreshes as the newest posts arrive, the
+status bar shows progress, and the window's Cancel stops the job.  An error (or a child that
+died) is one sentence in a message box; what was imported before stays.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.gitfetch import ArchiveError, is_url
-from reader.core.importer import ImportProgress
-from reader.core.library import Library, LibraryError
+from reader.core import import_process as ip
+from reader.core.gitfetch import is_url
 from reader.ui.dialogs import folder_row
-from reader.ui.jobs import CallJob
+from reader.ui.process_job import ProcessJob
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -76,33 +74,6 @@ def is_git_folder(path: Path) -> bool:
     return (path / ".git").exists() or ((path / "objects").is_dir() and (path / "HEAD").is_file())
 
 
-class ArchiveJob(CallJob):
-    """``call(progress, cancel)`` on a worker thread; an :class:`ArchiveError` is its sentence."""
-
-    progressed = Signal(str, int, int, int)  # phase, done, total, added
-
-    def __init__(self, library: Library, call: Callable[[Any, Any], Any],
-                 parent: QObject | None = None) -> None:
-        super().__init__(library, lambda: call(self._progress, self.cancel_event), parent)
-        self.cancel_event = threading.Event()
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _progress(self, p: ImportProgress) -> None:
-        self.progressed.emit(p.phase, p.done, p.total, p.report.added)
-
-    def run(self) -> None:
-        try:
-            self.done.emit(self.call())
-        except (ArchiveError, LibraryError) as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # reported to the user, never silently lost
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-        finally:
-            self.library.db.close()  # this thread's connection
-
-
 class ArchiveController(QObject):
     """Adds and updates archives off the GUI thread; ``finished`` carries the results (a
     list of ``ArchiveResult``) or None after an error."""
@@ -112,7 +83,8 @@ class ArchiveController(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.w = window
-        self.job: ArchiveJob | None = None
+        self.job: ProcessJob | None = None
+        self.active = False  # from start until the window has shown the end
         self.error_box: QMessageBox | None = None
         window.cancel_button.clicked.connect(self.cancel)
         self.timer = QTimer(self)
@@ -120,7 +92,7 @@ class ArchiveController(QObject):
         self.apply_schedule()
 
     def running(self) -> bool:
-        return self.job is not None and self.job.isRunning()
+        return self.active
 
     def apply_schedule(self) -> None:
         """Update every N minutes while the app runs (the setting; off by default)."""
@@ -139,17 +111,17 @@ class ArchiveController(QObject):
         if dlg.exec():
             self.add(dlg.source())
 
-    def add(self, source: str) -> ArchiveJob | None:
+    def add(self, source: str) -> ProcessJob | None:
         folder = Path(source).expanduser()
         if not is_url(source) and folder.is_dir() and not is_git_folder(folder):
             self.w.importer.start([str(folder)])  # a plain folder: the ordinary import
             return None
         if not self._ready() or not self.w.importer._leave_demo() or self.w.library is None:
             return None
-        return self._start(lambda progress, cancel: [self.w_library().add_archive(
-            source, progress=progress, cancel=cancel)], self.tr("Fetching the archive…"))
+        return self._start(ip.Task(str(self.w.library.folder), "add_archive", source=source),
+                           self.tr("Fetching the archive…"))
 
-    def update_all(self, quiet: bool = False) -> ArchiveJob | None:
+    def update_all(self, quiet: bool = False) -> ProcessJob | None:
         lib = self.w.library
         if lib is None or self.w.demo or not lib.archives():
             if not quiet:
@@ -158,40 +130,21 @@ class ArchiveController(QObject):
             return None
         if not self._ready(quiet):
             return None
-
-        def update(progress: Any, cancel: Any) -> list[Any]:
-            results: list[Any] = []
-            errors = []
-            for info in lib.archives():
-                try:
-                    results.append(lib.update_archive(info.name, progress=progress, cancel=cancel))
-                except ArchiveError as exc:
-                    errors.append(str(exc))
-                if cancel.is_set():
-                    break
-            if errors:
-                raise ArchiveError(" ".join(errors))
-            return results
-
-        return self._start(update, self.tr("Updating the archives…"))
+        return self._start(ip.Task(str(lib.folder), "update_archives"),
+                           self.tr("Updating the archives…"))
 
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
 
     def stop(self) -> None:
-        """The window closes: a running job is cancelled and waited for."""
+        """The window closes: a running job is cancelled and waited for (a fetch may take a
+        while to notice); one that does not end within 60 s is ended with its workers."""
         self.timer.stop()
-        if self.running():
-            assert self.job is not None
-            self.job.cancel()
-            self.job.wait(60000)
+        if self.job is not None:
+            self.job.stop(60000)
 
     # --- the job -------------------------------------------------------------------------------
-
-    def w_library(self) -> Library:
-        assert self.w.library is not None
-        return self.w.library
 
     def _ready(self, quiet: bool = False) -> bool:
         if self.running() or self.w.importer.running():
@@ -200,13 +153,15 @@ class ArchiveController(QObject):
             return False
         return True
 
-    def _start(self, call: Callable[[Any, Any], Any], message: str) -> ArchiveJob:
+    def _start(self, task: ip.Task, message: str) -> ProcessJob:
         w = self.w
-        job = ArchiveJob(self.w_library(), call, self)
-        job.progressed.connect(self._on_progress)
+        job = ProcessJob(task, self)
+        job.summarized.connect(self._on_progress)
         job.done.connect(self._on_done)
         job.failed.connect(self._on_failed)
+        job.died.connect(self._on_died)
         self.job = job
+        self.active = True
         w.progress.setRange(0, 0)
         w.progress.show()
         w.cancel_button.show()
@@ -214,9 +169,10 @@ class ArchiveController(QObject):
         job.start()
         return job
 
-    def _on_progress(self, phase: str, done: int, total: int, added: int) -> None:
+    def _on_progress(self, p: ip.Summary) -> None:
         w = self.w
-        if phase == "fetching":
+        done, total, added = p.done, p.total, p.added
+        if p.phase == "fetching":
             w.progress.setRange(0, 0)
             return
         if total:
@@ -230,6 +186,7 @@ class ArchiveController(QObject):
 
     def _ended(self) -> None:
         w = self.w
+        self.active = False
         w.progress.hide()
         w.cancel_button.hide()
         w.cancel_button.setEnabled(True)
@@ -245,6 +202,10 @@ class ArchiveController(QObject):
                 else self.tr("Archives up to date: %1 new, %2 updated"))
         self.w.statusBar().showMessage(text.replace("%1", str(added)).replace("%2", str(updated)), 15000)
         self.finished.emit(results)
+
+    def _on_died(self, how: str) -> None:
+        self._on_failed(self.tr("The archive update stopped unexpectedly (%1). What it imported "
+                                "before is kept; update again to finish.").replace("%1", how))
 
     def _on_failed(self, message: str) -> None:
         self._ended()

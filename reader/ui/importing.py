@@ -1,6 +1,10 @@
 """Importing posts into the library from the window: the import dialog, the background job with
 progress and Cancel, the report (which can be opened again), and watched folders, re-imported
-quietly when they change."""
+quietly when they change.
+
+The import runs in a process of its own (``process_job``): the window's process only shows its
+progress and report, so the reader can go on reading while it runs.  A child that dies becomes
+a report with the reason; the articles it stored before stay."""
 
 from __future__ import annotations
 
@@ -22,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core import folders
+from reader.core import import_process as ip
 from reader.core.importer import ImportReport
 from reader.core.library import Library, LibraryError
 from reader.ui.dialogs import ImportReportDialog, folder_row
-from reader.ui.jobs import ImportJob
+from reader.ui.process_job import ProcessJob
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -74,9 +79,10 @@ class ImportController(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.w = window
-        self.job: ImportJob | None = None
+        self.job: ProcessJob | None = None
         self.last_report: ImportReport | None = None
         self.quiet = False
+        self.active = False  # from start until the window has shown the end (not the thread's life)
         self.watch_timer = QTimer(self)
         self.watch_timer.setSingleShot(True)
         self.watch_timer.setInterval(3000)
@@ -85,7 +91,7 @@ class ImportController(QObject):
         self.fs_watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
 
     def running(self) -> bool:
-        return self.job is not None and self.job.isRunning()
+        return self.active
 
     # --- watched folders --------------------------------------------------------------------------
 
@@ -109,7 +115,7 @@ class ImportController(QObject):
         if dirs:
             self.fs_watcher.addPaths(dirs)
 
-    def import_watched(self) -> ImportJob | None:
+    def import_watched(self) -> ProcessJob | None:
         """Import what changed in the watched folders, quietly, in the background."""
         targets = [f for f in self.watched_folders() if Path(f).is_dir()]
         if not targets or self.running():
@@ -159,7 +165,7 @@ class ImportController(QObject):
         return str(self.w.settings.value(WATCH_SETTING, "true")).lower() == "true"
 
     def start(self, paths: list[str], workers: int | None = None, quiet: bool = False,
-              watch: bool | None = None) -> ImportJob | None:
+              watch: bool | None = None) -> ProcessJob | None:
         """Import ``paths`` in the background. Folders are watched from then on when ``watch``
         says so (by default: the reader's last choice in the import dialog; never when quiet)."""
         w = self.w
@@ -179,11 +185,14 @@ class ImportController(QObject):
             if new_dirs:
                 self.watch_folders()
         self.quiet = quiet
-        job = ImportJob(w.library, paths, self, workers=workers)
-        job.progressed.connect(self._on_progress)
+        task = ip.Task(str(w.library.folder), "import", [str(p) for p in paths], workers=workers)
+        job = ProcessJob(task, self)
+        job.summarized.connect(self._on_progress)
         job.done.connect(self._on_done)
         job.failed.connect(self._on_failed)
+        job.died.connect(self._on_died)
         self.job = job
+        self.active = True
         w.progress.setRange(0, 0)
         w.progress.show()
         w.cancel_button.show()
@@ -197,26 +206,26 @@ class ImportController(QObject):
             self.w.cancel_button.setEnabled(False)
 
     def stop(self) -> None:
-        """The window closes: an import is cancelled and waited for (the writer finishes its batch)."""
-        if self.running():
-            assert self.job is not None
-            self.job.cancel()
-            self.job.wait(30000)
+        """The window closes: an import is cancelled and waited for (the writer finishes its
+        batch); a child that does not end within 30 s is ended with its workers."""
+        if self.job is not None:
+            self.job.stop(30000)
 
-    def _on_progress(self, done: int, total: int, added: int, updated: int, failed: int) -> None:
+    def _on_progress(self, p: ip.Summary) -> None:
         w = self.w
-        if total:
-            w.progress.setRange(0, total)
-            w.progress.setValue(done)
-        w.progress.setFormat(f"{done}/{total}")
+        if p.total:
+            w.progress.setRange(0, p.total)
+            w.progress.setValue(p.done)
+        w.progress.setFormat(f"{p.done}/{p.total}")
         w.statusBar().showMessage(
             self.tr("Importing… %1 added, %2 updated, %3 failed")
-            .replace("%1", str(added)).replace("%2", str(updated)).replace("%3", str(failed)))
-        if added or updated:
+            .replace("%1", str(p.added)).replace("%2", str(p.updated)).replace("%3", str(p.failed)))
+        if p.added or p.updated:
             w.browse.refresh_while_importing()
 
     def _ended(self) -> None:
         w = self.w
+        self.active = False
         w.progress.hide()
         w.cancel_button.hide()
         w.cancel_button.setEnabled(True)
@@ -233,6 +242,23 @@ class ImportController(QObject):
         quiet = getattr(w, "quiet_reports", False) or (self.quiet and not report.failures)
         if w.isVisible() and not quiet:
             ImportReportDialog(report, w).open()
+
+    def _on_died(self, how: str) -> None:
+        """The import's process ended without its report (killed, crashed): the report says so,
+        with what it had stored by its last progress."""
+        job = self.job
+        last = job.last if job is not None else None
+        report = ImportReport(cancelled=True)
+        if last is not None:
+            report.added, report.updated, report.unchanged = last.added, last.updated, last.unchanged
+            report.failed, report.duplicates = last.failed, last.duplicates
+            report.warning_count = last.warning_count
+        where = ", ".join(job.task.paths) if job is not None else ""
+        reason = self.tr("The import stopped unexpectedly (%1). The articles it stored before are "
+                         "kept; import again to finish.").replace("%1", how)
+        report.fail(where, reason)
+        self._on_done(report)
+        self.w.statusBar().showMessage(reason, 30000)
 
     def _on_failed(self, message: str) -> None:
         self._ended()

@@ -1,4 +1,5 @@
-"""Work that must not run on the GUI thread: imports and queries.
+"""Work that must not run on the GUI thread: library calls and queries (imports run in a
+process of their own: ``process_job``).
 
 Each job runs in its own thread with its own SQLite connection (peewee keeps one per thread);
 the GUI learns of progress and results through queued signals.
@@ -11,12 +12,11 @@ import ctypes
 import queue
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from reader.core.importer import ImportProgress, ImportReport
 from reader.core.library import Library, LibraryError
 from reader.core.search import QueryError
 from reader.ui.core_words import query_error_text
@@ -41,34 +41,6 @@ class CallJob(QThread):
             self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")
         finally:
             self.library.db.close()  # this thread's connection
-
-
-class ImportJob(CallJob):
-    """Runs ``Library.import_paths`` off the GUI thread, with progress and cancel; ``done``
-    carries the ImportReport."""
-
-    progressed = Signal(int, int, int, int, int)  # done, total, added, updated, failed
-
-    def __init__(self, library: Library, paths: Sequence[str], parent: QObject | None = None,
-                 workers: int | None = None) -> None:
-        super().__init__(library, self._import, parent)
-        self.paths = list(paths)
-        self.cancel_event = threading.Event()
-        self.workers = workers
-        self.report: ImportReport | None = None
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _progress(self, p: ImportProgress) -> None:
-        r = p.report
-        self.progressed.emit(p.done, p.total, r.added, r.updated, r.failed)
-
-    def _import(self) -> ImportReport:
-        self.report = self.library.import_paths(
-            self.paths, progress=self._progress, cancel=self.cancel_event, workers=self.workers
-        )
-        return self.report
 
 
 FIRST_PAGE = 400  # rows the list shows before the whole result is known

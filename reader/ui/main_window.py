@@ -64,8 +64,9 @@ from reader.ui.core_words import exchange_name
 from reader.ui.dialogs import ShortcutsDialog
 from reader.ui.find_bar import FindBar
 from reader.ui.importing import ImportController
-from reader.ui.jobs import CallJob, ImportJob
+from reader.ui.jobs import CallJob
 from reader.ui.layout import build_widgets
+from reader.ui.process_job import ProcessJob
 from reader.ui.reading import ReadingController
 from reader.ui.securities_panel import SecuritiesPanel, TimelineWidget
 from reader.ui.settings_dialog import ZOOM_MAX, ZOOM_MIN, SettingsDialog
@@ -206,7 +207,7 @@ class MainWindow(QMainWindow):
         return self.reading.bulk_job
 
     @property
-    def import_job(self) -> ImportJob | None:
+    def import_job(self) -> ProcessJob | None:
         return self.importer.job
 
     # --- actions -----------------------------------------------------------------------------------
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.importer.stop()
+        self.reading.writes.wait(60)  # the reader's changes made during an import are stored
         if self.backup_job is not None:
             self.backup_job.wait()  # a backup being written is finished, never cut short
         self.archives.stop()
@@ -262,6 +264,7 @@ class MainWindow(QMainWindow):
     def set_library(self, library: Library | None, *, demo: bool = False) -> None:
         if self.backup_job is not None:
             self.backup_job.wait()  # it holds the library being replaced
+        self.reading.writes.wait(60)  # the reader's changes to the library being replaced
         self.browse.runner.release()  # the worker lets go of the library being replaced
         self.library = library
         self.demo = demo
@@ -428,14 +431,14 @@ class MainWindow(QMainWindow):
     def watched_folders(self) -> list[str]:
         return self.importer.watched_folders()
 
-    def import_watched(self) -> ImportJob | None:
+    def import_watched(self) -> ProcessJob | None:
         return self.importer.import_watched()
 
     def import_folder_dialog(self) -> None:
         self.importer.import_folder_dialog()
 
     def start_import(self, paths: list[str], workers: int | None = None, quiet: bool = False,
-                     watch: bool | None = None) -> ImportJob | None:
+                     watch: bool | None = None) -> ProcessJob | None:
         return self.importer.start(paths, workers=workers, quiet=quiet, watch=watch)
 
     def cancel_import(self) -> None:

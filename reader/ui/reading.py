@@ -4,6 +4,9 @@ mark all as read, and Undo of the last bulk change.
 The rule for read state is the one RSS Guard and NetNewsWire follow: an article becomes read once
 it has been *shown* for the delay set in Settings (at once when the delay is 0), never because the
 reader passed over it on the way to another one.
+
+While an import runs (in its own process, holding the library's write lock for each batch),
+bookmarks, read marks and tags are written off the GUI thread (``user_writes``), in order.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from reader.ui.dialogs import TagEditor
 from reader.ui.jobs import CallJob
 from reader.ui.settings_dialog import setting_int
+from reader.ui.user_writes import UserWrites
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -46,6 +50,8 @@ class ReadingController(QObject):
         self.read_timer = QTimer(self)
         self.read_timer.setSingleShot(True)
         self.read_timer.timeout.connect(self._read_delay_passed)
+        self.writes = UserWrites(self)
+        self.writes.failed.connect(self._write_failed)
 
     @property
     def library(self) -> Library | None:
@@ -86,9 +92,25 @@ class ReadingController(QObject):
         lib = self.library
         if lib is None:
             return
-        lib.set_read([aid], True)
-        self.w.model.refresh_rows([aid])
-        self.w.refresh_sidebar(archive_changed=False)  # the Unread count follows at once
+
+        def shown() -> None:
+            self.w.model.refresh_rows([aid])
+            self.w.refresh_sidebar(archive_changed=False)  # the Unread count follows at once
+
+        self._write(lambda: lib.set_read([aid], True), shown)
+
+    def _write(self, write: Callable[[], object], then: Callable[[], None]) -> None:
+        """Store a change of the reader's, then show it: at once, or, while an import holds the
+        write lock now and then (or earlier changes wait), off the GUI thread in order."""
+        w = self.w
+        if w.importer.running() or w.archives.running() or self.writes.pending():
+            self.writes.submit(self.library, write, then)
+        else:
+            write()
+            then()
+
+    def _write_failed(self, message: str) -> None:
+        QMessageBox.warning(self.w, self.tr("Library"), message)
 
     # --- moving through the list --------------------------------------------------------------
 
@@ -123,11 +145,11 @@ class ReadingController(QObject):
             on = not all(getattr(r, flag) for r in rows.values())
         changed = [i for i, r in rows.items() if getattr(r, flag) != on]
         setter = lib.set_bookmarked if flag == "bookmarked" else lib.set_read
-        setter(ids, on)
+        value = on
         if len(ids) > 1:  # Undo acts on this same library (reading.undo checks it is still open)
             back = not on
             self._remember(undo_text, lambda _lib: setter(changed, back))
-        self.after_user_change(ids)
+        self._write(lambda: setter(ids, value), lambda: self.after_user_change(ids))
 
     def set_bookmark(self, ids: list[int], on: bool | None) -> None:
         self._toggle(ids, "bookmarked", on, self.tr("Undo bookmark"))
@@ -203,12 +225,16 @@ class ReadingController(QObject):
         self.w.undo_changed(None)
         if step is None or step.library is not self.library:
             return
-        step.undo(step.library)
-        self.w.model.refresh_all()
-        self.after_user_change([], refresh_viewer=True)
-        if self.current_id is not None:
-            self.after_user_change([self.current_id])
-        self.w.statusBar().showMessage(self.tr("Undone"), 3000)
+
+        def shown() -> None:
+            self.w.model.refresh_all()
+            self.after_user_change([], refresh_viewer=True)
+            if self.current_id is not None:
+                self.after_user_change([self.current_id])
+            self.w.statusBar().showMessage(self.tr("Undone"), 3000)
+
+        lib = step.library
+        self._write(lambda: step.undo(lib), shown)  # after the change it undoes, if that waits
 
     # --- tags -------------------------------------------------------------------------------------
 
@@ -235,15 +261,19 @@ class ReadingController(QObject):
                     for t in lib.tags_of(aid):
                         if t in had:
                             had[t].add(aid)
-            lib.add_tags(ids, add)
             if len(ids) > 1:
                 def undo_add(lb: Library) -> None:
                     for t in add:
                         lb.remove_tags([i for i in ids if i not in had[t]], [t])
                 self._remember(self.tr("Undo tagging"), undo_add)
-        if remove:
-            lib.remove_tags(ids, remove)
-        self.after_user_change(ids)
+
+        def write() -> None:
+            if add:
+                lib.add_tags(ids, add)
+            if remove:
+                lib.remove_tags(ids, remove)
+
+        self._write(write, lambda: self.after_user_change(ids))
 
     def rename_tag(self, name: str) -> None:
         lib = self.library
