@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import TypeAlias
 
 import lxml.etree
@@ -397,10 +397,11 @@ def _convert_securities(root: _Element, found: dict[str, Security],
 class _Hints:
     """Which rules could act on a post, read off the raw HTML in a few C scans, so a rule whose
     marker is absent costs nothing.  Sound: text and attribute values reach the tree only as
-    written or through character references, so a word absent from the raw HTML (for words of
-    the text, one of its characters absent: markup may split a word) is absent from the tree,
-    unless the HTML has a reference that could spell it (any numeric one, or a named one beyond
-    the five everyday ones): then every rule runs."""
+    written or through character references, unless the HTML has a reference that could spell
+    a marker (any numeric one, or a named one beyond the five everyday ones): then every rule
+    runs.  A word of the text may be split by markup (``开<b>户</b>``, or an element between
+    its halves that a rule removes), so each pair of its neighbouring characters must be in
+    the raw HTML side by side, or the first before a ``<`` and the second after a ``>``."""
 
     __slots__ = ("promo", "ad_link", "em_media", "source", "footer")
 
@@ -408,7 +409,15 @@ class _Hints:
         odd = "&" in raw and _ODD_REFERENCE_RE.search(raw) is not None
 
         def words(*choices: str) -> bool:
-            return odd or any(all(ch in raw for ch in word) for word in choices)
+            if odd:
+                return True
+            for word in choices:
+                if not all(ch in raw for ch in word):  # one-character scans are the cheap ones
+                    continue
+                if word in raw or all(a + b in raw or (a + "<" in raw and ">" + b in raw)
+                                      for a, b in pairwise(word)):
+                    return True
+            return False
 
         self.promo = words(*_PROMO_WORDS)
         self.ad_link = odd or "acttg.eastmoney.com" in raw or "toplink" in raw
