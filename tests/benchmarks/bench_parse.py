@@ -134,8 +134,18 @@ def main() -> None:
 
     # 2. the same work step by step (the sanitiser timed inside clean())
     steps = {"decode + front matter": 0.0, "markdown render": 0.0, "clean (lxml pass)": 0.0, "sanitize (nh3)": 0.0}
-    real_cleaner = clean_mod._cleaner
+    # (clean() calls nh3 through _cleaner(); before 2026-12 it called sanitize(): either works,
+    # so the script also measures an older checkout)
+    real_cleaner = getattr(clean_mod, "_cleaner", None)
+    real_sanitize = clean_mod.sanitize
     in_sanitize = [0.0]
+
+    def timed_sanitize(fragment: str) -> str:
+        t = time.perf_counter()
+        try:
+            return real_sanitize(fragment)
+        finally:
+            in_sanitize[0] += time.perf_counter() - t
 
     class TimedCleaner:
         def __init__(self, cleaner: object) -> None:
@@ -150,7 +160,10 @@ def main() -> None:
 
     bodies: list[str] = []
     rendered_bodies: list[str] = []
-    clean_mod._cleaner = lambda: TimedCleaner(real_cleaner())  # type: ignore[assignment, return-value]
+    if real_cleaner is not None:
+        clean_mod._cleaner = lambda: TimedCleaner(real_cleaner())  # type: ignore[assignment, return-value]
+    else:
+        clean_mod.sanitize = timed_sanitize  # type: ignore[assignment]
     try:
         for _path, raw in posts:
             t0 = time.perf_counter()
@@ -169,7 +182,9 @@ def main() -> None:
             bodies.append(body)
             rendered_bodies.append(rendered)
     finally:
-        clean_mod._cleaner = real_cleaner  # type: ignore[assignment]
+        if real_cleaner is not None:
+            clean_mod._cleaner = real_cleaner  # type: ignore[assignment]
+        clean_mod.sanitize = real_sanitize  # type: ignore[assignment]
     steps["other (title, dates, counts, hash)"] = max(0.0, wall - sum(steps.values()))
 
     # 3. baseline: a bare markdown-it render of the same bodies
