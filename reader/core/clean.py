@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, pairwise
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import lxml.etree
 import nh3
@@ -238,20 +238,31 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def _cleaner() -> nh3.Cleaner:
+_ALLOWLIST: dict[str, Any] = {
+    "tags": ALLOWED_TAGS,
+    "clean_content_tags": DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
+    "attributes": {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+    "attribute_filter": _attribute_filter,
+    "url_schemes": URL_SCHEMES,
+    "link_rel": None,
+    "strip_comments": True,
+    "allowed_classes": {"a": {"security"}},
+}
+
+
+class _EachCallCleaner:
+    """An older nh3, without ``Cleaner``: the same allowlist, built on every call."""
+
+    def clean(self, html: str) -> str:
+        out: str = nh3.clean(html, **_ALLOWLIST)
+        return out
+
+
+def _cleaner() -> nh3.Cleaner | _EachCallCleaner:
     """The allowlist, built once per thread (``nh3.clean`` would build it again for every call)."""
-    cleaner: nh3.Cleaner | None = getattr(_local, "cleaner", None)
+    cleaner: nh3.Cleaner | _EachCallCleaner | None = getattr(_local, "cleaner", None)
     if cleaner is None:
-        cleaner = nh3.Cleaner(
-            tags=ALLOWED_TAGS,
-            clean_content_tags=DROP_WITH_CONTENT - {"head", "title"} | {"script", "style"},
-            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-            attribute_filter=_attribute_filter,
-            url_schemes=URL_SCHEMES,
-            link_rel=None,
-            strip_comments=True,
-            allowed_classes={"a": {"security"}},
-        )
+        cleaner = nh3.Cleaner(**_ALLOWLIST) if hasattr(nh3, "Cleaner") else _EachCallCleaner()
         _local.cleaner = cleaner
     return cleaner
 
