@@ -554,12 +554,18 @@ def _take_source(root: _Element, hints: _Hints) -> str:
     return source
 
 
+_SCHEME_RE = re.compile(r"^[a-z]+:", re.I)
+_FOOTER_SEPARATORS_RE = re.compile(r"[\s｜|/·]")
+_HTTP_PREFIX_RE = re.compile(r"https?://")
+_BARE_URL_RE = re.compile(r"https?://\S+")
+
+
 def _is_footer_link(a: _Element) -> bool:
     text = _text(a)
     href = a.get("href") or ""
     if not text.startswith("返回"):
         return False
-    return (not re.match(r"^[a-z]+:", href, re.I) and not href.startswith("//")) or bool(
+    return (not _SCHEME_RE.match(href) and not href.startswith("//")) or bool(
         _FOOTER_HOST_RE.search(href)
     )
 
@@ -570,7 +576,7 @@ def _remove_footer(root: _Element, hints: _Hints) -> None:
         if a.getparent() is not None and _is_footer_link(a):
             block = _enclosing_block(a)
             _drop(a)
-            if block is not None and not re.sub(r"[\s｜|/·]", "", _text(block)) and next(block.iter("img"), None) is None:
+            if block is not None and not _FOOTER_SEPARATORS_RE.sub("", _text(block)) and next(block.iter("img"), None) is None:
                 _drop(block)
 
 
@@ -581,7 +587,7 @@ def _take_original_url(root: _Element, warnings: list[str]) -> str:
             continue
         t = _text(block)
         links = list(block.iterchildren("a"))
-        if len(links) == 1 and t == _text(links[0]) and re.match(r"https?://", links[0].get("href") or ""):
+        if len(links) == 1 and t == _text(links[0]) and _HTTP_PREFIX_RE.match(links[0].get("href") or ""):
             href = links[0].get("href") or ""
             if t.rstrip("/") == href.rstrip("/") or t.startswith("http"):
                 url = url or href
@@ -591,7 +597,7 @@ def _take_original_url(root: _Element, warnings: list[str]) -> str:
             warnings.append("the original-URL line is empty")
             _drop(block)
             continue
-        if not links and re.fullmatch(r"https?://\S+", t):
+        if not links and _BARE_URL_RE.fullmatch(t):
             url = url or t
             _drop(block)
     return url
