@@ -55,6 +55,9 @@ class ArticleTableModel(QAbstractTableModel):
     KeyRole = _KEY
 
     sortRequested = Signal(str, bool)  # field, descending
+    # the rows of the blocks next to the one shown, to read off the GUI thread: token, ids
+    # (the window connects it to its query worker, which answers through ``put_rows``)
+    rowsWanted = Signal(object, object)
 
     def __init__(self, library: Library | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,8 @@ class ArticleTableModel(QAbstractTableModel):
         self._ids = array("q")
         self._blocks: OrderedDict[int, _Block] = OrderedDict()
         self._hot: tuple[int, _Block | None] = (-1, None)  # the block last asked for
+        self._generation = 0  # rows read before a change to the list or its articles are stale
+        self._wanted: set[int] = set()  # blocks asked for off the GUI thread
         self._bold = QFont()
         self._bold.setBold(True)
         app = QGuiApplication.instance()
@@ -89,6 +94,8 @@ class ArticleTableModel(QAbstractTableModel):
         if len(ids) < n or array("q", ids[:n]) != self._ids:
             return False
         if len(ids) > n:
+            if n % BLOCK:
+                self._forget(n // BLOCK)  # the last block, read short, gets its new rows
             self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
             self._ids.extend(ids[n:])
             self.endInsertRows()
@@ -127,16 +134,35 @@ class ArticleTableModel(QAbstractTableModel):
         block = self._blocks.get(b)
         if block is None:
             chunk = self._ids[b * BLOCK : (b + 1) * BLOCK]
-            found = self.library.rows(chunk)
-            rows = [found.get(aid) for aid in chunk]
-            block = _Block(rows, self._cells(rows))
-            self._blocks[b] = block
-            if len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
+            block = self._keep(b, chunk, self.library.rows(chunk))
         else:
             self._blocks.move_to_end(b)
         self._hot = (b, block)
+        for near in (b + 1, b - 1):  # the next page down (or up) is read while this one shows
+            if near not in self._blocks and near not in self._wanted and 0 <= near * BLOCK < len(self._ids):
+                self._wanted.add(near)
+                self.rowsWanted.emit((self._generation, near), self._ids[near * BLOCK : (near + 1) * BLOCK])
         return block
+
+    def _keep(self, b: int, chunk: Sequence[int], found: dict[int, ArticleRow]) -> _Block:
+        rows = [found.get(aid) for aid in chunk]
+        block = _Block(rows, self._cells(rows))
+        self._blocks[b] = block
+        self._wanted.discard(b)
+        if len(self._blocks) > MAX_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block
+
+    def put_rows(self, token: object, found: dict[int, ArticleRow]) -> None:
+        """Rows read off the GUI thread for block ``token``: kept unless the list (or an
+        article in it) changed since they were asked for."""
+        if not isinstance(token, tuple) or token[0] != self._generation:
+            return
+        b = token[1]
+        self._wanted.discard(b)
+        if b not in self._blocks:
+            self._keep(b, self._ids[b * BLOCK : (b + 1) * BLOCK], found)
+            self._blocks.move_to_end(b, last=False)  # first to go unless it is shown
 
     def _cells(self, rows: list[ArticleRow | None]) -> list[Cells | None]:
         """Every answer ``data()`` gives for these rows, per role a tuple over the columns."""
@@ -179,6 +205,8 @@ class ArticleTableModel(QAbstractTableModel):
         else:
             self._blocks.pop(b, None)
         self._hot = (-1, None)
+        self._generation += 1
+        self._wanted.clear()
 
     def refresh_all(self) -> None:
         """Re-read every row when next shown (after a change to many articles)."""

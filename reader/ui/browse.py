@@ -53,6 +53,9 @@ class BrowseController(QObject):
         self.runner.resultReady.connect(self._on_ids)
         self.runner.firstPageReady.connect(self._on_first_page)
         self.runner.queryFailed.connect(self._on_query_failed)
+        # the list's next rows are read on the same worker while the reader looks at these
+        window.model.rowsWanted.connect(self.runner.prefetch)
+        self.runner.rowsReady.connect(window.model.put_rows)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)

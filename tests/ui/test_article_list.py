@@ -4,6 +4,7 @@ follows the library (a bookmark, a read mark) and the theme (a palette switch)."
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,34 @@ def test_a_theme_switch_recolours_the_rows_already_shown(qtbot, window: MainWind
         assert dark != light
     finally:
         QApplication.setPalette(original)
+
+
+def test_the_next_rows_are_read_off_the_gui_thread_before_they_are_shown(qtbot, window: MainWindow) -> None:
+    w = window
+    lib = w.library
+    reads: list[tuple[bool, int]] = []  # (on the GUI thread, first id), by the real store
+    real = lib.rows
+
+    def recorded(ids):  # type: ignore[no-untyped-def]
+        reads.append((threading.current_thread() is threading.main_thread(), ids[0]))
+        return real(ids)
+
+    lib.rows = recorded
+    arrived: set[int] = set()  # rows the model was given (it hears the worker first)
+    w.browse.runner.rowsReady.connect(lambda _token, rows: arrived.update(rows))
+    w.model.refresh_all()  # rows are read again from here on
+    w.table.viewport().repaint()
+    m = w.model
+    first_of = {b: m.id_at(b * BLOCK) for b in range(m.rowCount() // BLOCK + 1)}
+    assert reads and reads[0] == (True, first_of[0])  # the rows in view: read at once
+    qtbot.waitUntil(lambda: first_of[1] in arrived)  # the next block: by the worker
+    w.table.setFocus()
+    while w.table.currentIndex().row() < m.rowCount() - 1:
+        qtbot.keyClick(w.table, Qt.Key.Key_PageDown)
+        w.read_timer.stop()
+        w.table.viewport().repaint()
+        b = w.table.rowAt(w.table.viewport().height() - 1) // BLOCK
+        if b + 1 in first_of:
+            qtbot.waitUntil(lambda b=b: first_of[b + 1] in arrived)
+    assert [first for gui, first in reads if gui] == [first_of[0]]  # nothing waited on SQL
+    check_rows_in_view(w)
