@@ -23,7 +23,7 @@ from reader.core.library import ArticleRow, Library
 from reader.ui.theme import watched_color
 
 BLOCK = 64  # about two screens of rows: a jump anywhere reads one or two blocks
-MAX_BLOCKS = 128
+MAX_BLOCKS = 48  # ~3,000 rows: a hundred screens back and forth
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 Cells = dict[int, tuple[Any, ...]]  # role -> its value in each of the five columns
