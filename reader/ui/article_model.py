@@ -137,11 +137,13 @@ class ArticleTableModel(QAbstractTableModel):
             block = self._keep(b, chunk, self.library.rows(chunk))
         else:
             self._blocks.move_to_end(b)
+        # moving on to the next block (or the first shown): the one after it is read while this
+        # one shows; a jump (the scroll bar dragged) reads nothing more: its next stop is unknown
+        near = b + 1 if hot_b in (-1, b - 1) else b - 1 if hot_b == b + 1 else -1
         self._hot = (b, block)
-        for near in (b + 1, b - 1):  # the next page down (or up) is read while this one shows
-            if near not in self._blocks and near not in self._wanted and 0 <= near * BLOCK < len(self._ids):
-                self._wanted.add(near)
-                self.rowsWanted.emit((self._generation, near), self._ids[near * BLOCK : (near + 1) * BLOCK])
+        if near not in self._blocks and near not in self._wanted and 0 <= near * BLOCK < len(self._ids):
+            self._wanted.add(near)
+            self.rowsWanted.emit((self._generation, near), self._ids[near * BLOCK : (near + 1) * BLOCK])
         return block
 
     def _keep(self, b: int, chunk: Sequence[int], found: dict[int, ArticleRow]) -> _Block:
