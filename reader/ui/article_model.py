@@ -1,9 +1,11 @@
 """The article list's model: ids of the current result, rows fetched from the store on demand.
 
 A query yields only ids, kept in a typed array (a million of them is 8 MB, with no Python object
-per row); ``data()`` asks the library for
-the row's block of 128 when it is first shown and keeps recent blocks in a small LRU cache, so
-opening and scrolling cost the same at a hundred articles or a million.
+per row); ``data()`` asks the library for the row's block of 64 when it is first shown and keeps
+recent blocks in a small LRU cache, so opening and scrolling cost the same at a hundred articles or
+a million. A repaint of the list asks ``data()`` about a thousand times (rows in view x columns x
+the roles a delegate asks), so each block keeps, per row, every answer ready: a role's values for
+the five columns in one tuple, built once when the block is read (bench_gui's scroll step).
 """
 
 from __future__ import annotations
@@ -14,33 +16,62 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.core.library import ArticleRow, Library
 from reader.ui.theme import watched_color
 
-BLOCK = 128
-MAX_BLOCKS = 64
+BLOCK = 64  # about two screens of rows: a jump anywhere reads one or two blocks
+MAX_BLOCKS = 48  # ~3,000 rows: a hundred screens back and forth
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+Cells = dict[int, tuple[Any, ...]]  # role -> its value in each of the five columns
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ID = Qt.ItemDataRole.UserRole.value + 1
+_KEY = Qt.ItemDataRole.UserRole.value + 2
+_CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
+
+
+class _Block:
+    """One block of rows: the articles, and each row's answers for ``data()``."""
+
+    __slots__ = ("rows", "cells")
+
+    def __init__(self, rows: list[ArticleRow | None], cells: list[Cells | None]) -> None:
+        self.rows = rows
+        self.cells = cells
 
 
 class ArticleTableModel(QAbstractTableModel):
     COL_STAR, COL_TITLE, COL_TIME, COL_SOURCE, COL_SECURITIES = range(5)
     SORT_FIELDS = {COL_TITLE: "title", COL_TIME: "published", COL_SOURCE: "source"}
-    IdRole = Qt.ItemDataRole.UserRole + 1
-    KeyRole = Qt.ItemDataRole.UserRole + 2
+    IdRole = _ID
+    KeyRole = _KEY
 
     sortRequested = Signal(str, bool)  # field, descending
+    # the rows of the blocks next to the one shown, to read off the GUI thread: token, ids
+    # (the window connects it to its query worker, which answers through ``put_rows``)
+    rowsWanted = Signal(object, object)
 
     def __init__(self, library: Library | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.library = library
         self._ids = array("q")
-        self._blocks: OrderedDict[int, dict[int, ArticleRow]] = OrderedDict()
+        self._blocks: OrderedDict[int, _Block] = OrderedDict()
+        self._hot: tuple[int, _Block | None] = (-1, None)  # the block last asked for
+        self._generation = 0  # rows read before a change to the list or its articles are stale
+        self._wanted: set[int] = set()  # blocks asked for off the GUI thread
         self._bold = QFont()
         self._bold.setBold(True)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # a theme switch: the colours kept in cells change
+            app.paletteChanged.connect(self.restyle)
         self.sort_field = "published"
         self.sort_desc = True
 
@@ -53,7 +84,7 @@ class ArticleTableModel(QAbstractTableModel):
     def set_ids(self, ids: Sequence[int]) -> None:
         self.beginResetModel()
         self._ids = ids if isinstance(ids, array) else array("q", ids)
-        self._blocks.clear()
+        self._forget()
         self.endResetModel()
 
     def extend_to(self, ids: Sequence[int]) -> bool:
@@ -63,6 +94,8 @@ class ArticleTableModel(QAbstractTableModel):
         if len(ids) < n or array("q", ids[:n]) != self._ids:
             return False
         if len(ids) > n:
+            if n % BLOCK:
+                self._forget(n // BLOCK)  # the last block, read short, gets its new rows
             self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
             self._ids.extend(ids[n:])
             self.endInsertRows()
@@ -88,23 +121,98 @@ class ArticleTableModel(QAbstractTableModel):
         return {aid: i for i, aid in enumerate(self._ids) if aid in want}
 
     def article(self, row: int) -> ArticleRow | None:
+        block = self._block_of(row)
+        return None if block is None else block.rows[row % BLOCK]
+
+    def _block_of(self, row: int) -> _Block | None:
         if not 0 <= row < len(self._ids) or self.library is None:
             return None
         b = row // BLOCK
+        hot_b, hot = self._hot
+        if b == hot_b:
+            return hot
         block = self._blocks.get(b)
         if block is None:
             chunk = self._ids[b * BLOCK : (b + 1) * BLOCK]
-            block = self.library.rows(chunk)
-            self._blocks[b] = block
-            if len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
+            block = self._keep(b, chunk, self.library.rows(chunk))
         else:
             self._blocks.move_to_end(b)
-        return block.get(self._ids[row])
+        # moving on to the next block (or the first shown): the one after it is read while this
+        # one shows; a jump (the scroll bar dragged) reads nothing more: its next stop is unknown
+        near = b + 1 if hot_b in (-1, b - 1) else b - 1 if hot_b == b + 1 else -1
+        self._hot = (b, block)
+        if near not in self._blocks and near not in self._wanted and 0 <= near * BLOCK < len(self._ids):
+            self._wanted.add(near)
+            self.rowsWanted.emit((self._generation, near), self._ids[near * BLOCK : (near + 1) * BLOCK])
+        return block
+
+    def _keep(self, b: int, chunk: Sequence[int], found: dict[int, ArticleRow]) -> _Block:
+        rows = [found.get(aid) for aid in chunk]
+        block = _Block(rows, self._cells(rows))
+        self._blocks[b] = block
+        self._wanted.discard(b)
+        if len(self._blocks) > MAX_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block
+
+    def put_rows(self, token: object, found: dict[int, ArticleRow]) -> None:
+        """Rows read off the GUI thread for block ``token``: kept unless the list (or an
+        article in it) changed since they were asked for."""
+        if not isinstance(token, tuple) or token[0] != self._generation:
+            return
+        b = token[1]
+        self._wanted.discard(b)
+        if b not in self._blocks:
+            self._keep(b, self._ids[b * BLOCK : (b + 1) * BLOCK], found)
+            self._blocks.move_to_end(b, last=False)  # first to go unless it is shown
+
+    def _cells(self, rows: list[ArticleRow | None]) -> list[Cells | None]:
+        """Every answer ``data()`` gives for these rows, per role a tuple over the columns."""
+        palette = QApplication.palette()
+        star = watched_color(palette)
+        dim = palette.color(QPalette.ColorRole.PlaceholderText)
+        bold = self._bold
+        out: list[Cells | None] = []
+        for r in rows:
+            if r is None:
+                out.append(None)
+                continue
+            secs = r.securities
+            names = "、".join(name or secid for secid, name in secs[:4]) + ("…" if len(secs) > 4 else "")
+            fg: tuple[QColor | None, ...] = (star if r.bookmarked else None, dim if r.read else None,
+                                             None, None, None)
+            out.append({
+                _DISPLAY: ("★" if r.bookmarked else "", r.title, r.published.strftime("%Y-%m-%d %H:%M"),
+                           r.source, names),
+                _FONT: (None, None if r.read else bold, None, None, None),
+                _FOREGROUND: fg,
+                _ALIGNMENT: (_CENTER, None, None, None, None),
+                _TOOLTIP: (", ".join(r.user_tags) or None, r.title, None, None,
+                           "\n".join(f"{name}  {secid}" for secid, name in secs) or None),
+                _KEY: (r.key,) * 5,
+            })
+        return out
+
+    def restyle(self) -> None:
+        """The palette changed: the colours kept in each block's cells follow it."""
+        for block in self._blocks.values():
+            block.cells = self._cells(block.rows)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
+
+    def _forget(self, b: int | None = None) -> None:
+        """Drop every block (or block ``b``): its rows are read again when next shown."""
+        if b is None:
+            self._blocks.clear()
+        else:
+            self._blocks.pop(b, None)
+        self._hot = (-1, None)
+        self._generation += 1
+        self._wanted.clear()
 
     def refresh_all(self) -> None:
         """Re-read every row when next shown (after a change to many articles)."""
-        self._blocks.clear()
+        self._forget()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
 
@@ -115,8 +223,7 @@ class ArticleTableModel(QAbstractTableModel):
             self.refresh_all()
             return
         for row in rows:
-            b = row // BLOCK
-            self._blocks.pop(b, None)
+            self._forget(row // BLOCK)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # --- Qt model interface ------------------------------------------------------------------
@@ -141,48 +248,19 @@ class ArticleTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        # asked ~1,000 times a repaint: one block lookup and two tuple/dict lookups, no branches
+        row = index.row()
+        if role == _ID:
+            return self._ids[row] if 0 <= row < len(self._ids) else None
+        block = self._block_of(row)
+        if block is None:
             return None
-        if role == self.IdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole, self.KeyRole, Qt.ItemDataRole.TextAlignmentRole):
+        cells = block.cells[row % BLOCK]
+        if cells is None:
             return None
-        r = self.article(index.row())
-        if r is None:
-            return None
-        col = index.column()
-        if role == self.KeyRole:
-            return r.key
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.COL_STAR:
-                return "★" if r.bookmarked else ""
-            if col == self.COL_TITLE:
-                return r.title
-            if col == self.COL_TIME:
-                return r.published.strftime("%Y-%m-%d %H:%M")
-            if col == self.COL_SOURCE:
-                return r.source
-            if col == self.COL_SECURITIES:
-                return "、".join(name or secid for secid, name in r.securities[:4]) + (
-                    "…" if len(r.securities) > 4 else "")
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if not r.read and col == self.COL_TITLE else None
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STAR and r.bookmarked:
-            return watched_color(QApplication.palette())
-        if role == Qt.ItemDataRole.ForegroundRole and r.read and col == self.COL_TITLE:
-            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_STAR:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.COL_TITLE:
-                return r.title
-            if col == self.COL_SECURITIES and r.securities:
-                return "\n".join(f"{name}  {secid}" for secid, name in r.securities)
-            if r.user_tags and col == self.COL_STAR:
-                return ", ".join(r.user_tags)
-        return None
+        values = cells.get(role)
+        return None if values is None else values[index.column()]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         field = self.SORT_FIELDS.get(column)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from reader.core import secindex, secnames
@@ -47,10 +48,14 @@ class BrowseController(QObject):
         self.forward_stack: list[View] = []
         self._partial = False  # the list shows only the first page of a large result
         self._counts_at = 0.0  # when the sidebar's counts were last refreshed during an import
+        self._deferred: list[Callable[[], None]] = []  # work that waits for the list's first paint
         self.runner = QueryRunner(self)
         self.runner.resultReady.connect(self._on_ids)
         self.runner.firstPageReady.connect(self._on_first_page)
         self.runner.queryFailed.connect(self._on_query_failed)
+        # the list's next rows are read on the same worker while the reader looks at these
+        window.model.rowsWanted.connect(self.runner.prefetch)
+        self.runner.rowsReady.connect(window.model.put_rows)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -202,16 +207,43 @@ class BrowseController(QObject):
         m = self.w.model
         self.runner.request(self.compose_query(), m.sort_field, m.sort_desc)
 
+    def after_first_paint(self, job: Callable[[], None]) -> None:
+        """Run ``job`` once the list's next rows are painted (at the latest before the list says
+        it holds the whole result): a new library's window shows its list first, and counts that
+        take long at a million articles (categories, sources, the Securities panel) follow."""
+        if self.w.library is None:
+            job()
+        else:
+            self._deferred.append(job)
+
+    def run_deferred(self) -> None:
+        self.w.table.viewport().removeEventFilter(self)
+        jobs, self._deferred = self._deferred, []
+        for job in jobs:
+            job()
+
+    def _shown(self) -> None:
+        self.w.listShown.emit()
+        if self._deferred:  # until the list's next paint, then the deferred work
+            self.w.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.run_deferred)
+        return False
+
     def _on_first_page(self, ids: list[int], query: str) -> None:
         """A large result's first rows: shown at once, the rest of the list follows."""
         self._show_ids(ids, partial=True)
-        self.w.listShown.emit()
+        self._shown()
 
     def _on_ids(self, ids: list[int], query: str) -> None:
         self._show_ids(ids, partial=False)
         # the previous list and the query's own copy are freed once this slot returns
         QTimer.singleShot(0, release_freed_memory)
-        self.w.listShown.emit()
+        self._shown()
+        self.run_deferred()
         self.w.listUpdated.emit()
 
     def _show_ids(self, ids: list[int], *, partial: bool) -> None:
@@ -247,6 +279,7 @@ class BrowseController(QObject):
     def _on_query_failed(self, message: str, query: str) -> None:
         """A query that cannot be understood: the list stays, the reason shows by the box."""
         self.show_search_error(message)  # already in the reader's language (jobs.py)
+        self.run_deferred()
         self.w.listUpdated.emit()
 
     def _update_filter_bar(self, n: int) -> None:

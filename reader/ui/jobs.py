@@ -66,6 +66,7 @@ def release_freed_memory() -> None:
 class _QuerySignals(QObject):
     first = Signal(int, object)  # generation, the first FIRST_PAGE ids
     done = Signal(int, object, str)  # generation, ids, error
+    rows = Signal(object, object)  # token, {id: ArticleRow}
 
 
 class QueryRunner(QObject):
@@ -80,21 +81,23 @@ class QueryRunner(QObject):
     firstPageReady = Signal(object, str)  # the first ids of a large result, query
     resultReady = Signal(object, str)  # ids, query
     queryFailed = Signal(str, str)  # message, query
+    rowsReady = Signal(object, object)  # the token of a prefetch, its rows
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.signals = _QuerySignals()
         self.signals.done.connect(self._done)
         self.signals.first.connect(self._first)
+        self.signals.rows.connect(self.rowsReady)
         self.generation = 0
         self._queries: dict[int, str] = {}
         self.library: Library | None = None
-        self._jobs: queue.Queue[tuple[str, Library | None, int, str, str, bool] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
         self._cv = threading.Condition()
         self._pending = 0
         self._thread: threading.Thread | None = None
 
-    def _submit(self, job: tuple[str, Library | None, int, str, str, bool]) -> None:
+    def _submit(self, job: tuple[Any, ...]) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._serve, name="finews-query", daemon=True)
             self._thread.start()
@@ -109,6 +112,13 @@ class QueryRunner(QObject):
         self._queries = {self.generation: query}
         self._submit(("query", self.library, self.generation, query, sort, desc))
         return self.generation
+
+    def prefetch(self, token: object, ids: Sequence[int]) -> None:
+        """Read the list's rows ``ids`` on the worker (its own connection, its warm cache), so
+        that the page the reader scrolls to next is read before it is shown; ``rowsReady``
+        brings them back with ``token``."""
+        if self.library is not None:
+            self._submit(("rows", self.library, 0, ids, token, False))
 
     def release(self) -> None:
         """Close the worker's connection (before its library is closed or switched) and wait."""
@@ -135,6 +145,11 @@ class QueryRunner(QObject):
                 if kind == "query" and lib is not None and generation == self.generation:
                     current = lib
                     self._run(lib, generation, query, sort, desc)
+                elif kind == "rows" and lib is not None:
+                    current = lib
+                    ids, token = job[3], job[4]
+                    with contextlib.suppress(Exception):  # a prefetch that fails is read when shown
+                        self.signals.rows.emit(token, lib.rows(ids))
             finally:
                 with self._cv:
                     self._pending -= 1

@@ -279,9 +279,11 @@ class MainWindow(QMainWindow):
         self.viewer.show_article(None)
         moved.leave(self)
         self.trending_view.set_library(library)
-        self.refresh_sidebar()
+        # the reading counts now; the archive's counts (long at a million) after the first paint
+        self.sidebar.populate(library, archive=False)
         self.browse.reset()
         self.refresh_list()
+        self.browse.after_first_paint(self.refresh_sidebar)
         self.viewer.security_info = self._security_tooltip
         self.importer.watch_folders()
         if library is not None and not demo and self.watched_folders():

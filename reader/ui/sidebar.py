@@ -83,10 +83,12 @@ class Sidebar(QTreeWidget):
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
 
-    def populate(self, lib: Library | None, *, reuse_archive_counts: bool = False) -> None:
+    def populate(self, lib: Library | None, *, reuse_archive_counts: bool = False,
+                 archive: bool = True) -> None:
         """Rebuild from the library, keeping the current choice selected. With
         ``reuse_archive_counts`` the categories and sources (which only an import changes, and
-        which take a while to count at a million articles) are taken from the last rebuild."""
+        which take a while to count at a million articles) are taken from the last rebuild;
+        ``archive=False`` leaves them out unless known (a new library's first paint)."""
         self._suppress = True
         keep = self.current_query
         self.clear()
@@ -124,9 +126,11 @@ class Sidebar(QTreeWidget):
             sec = self._section(self.tr("MY TAGS"))
             for name, n in tags:
                 self._entry(sec, "#" + name, f"tag:{quote(name)}", n, "tag", name)
-        if not reuse_archive_counts or self._archive is None or self._archive[0] is not lib:
+        known = self._archive is not None and self._archive[0] is lib
+        if archive and not (reuse_archive_counts and known):
             self._archive = (lib, lib.categories(), lib.category_titles(), lib.sources())
-        _lib, cats, titles, sources = self._archive
+        counts = self._archive if self._archive is not None and self._archive[0] is lib else None
+        _lib, cats, titles, sources = counts or (lib, [], {}, [])
         if cats:
             sec = self._section(self.tr("CATEGORIES"))
             for name, n in cats:

@@ -7,7 +7,9 @@ Figures (each printed with the baseline's and the ratio, and written as JSON):
 * start to first painted window (a fresh process per run: import, open, query, paint);
 * list reset for a new filter (All, Unread, a category, a security, a search), median: until its
   first rows are painted, and until the whole id list is in the model;
-* scrolling: jumping to the end, and 200 page steps spread over the whole list (per-step paint);
+* scrolling: jumping to the end, 200 jumps spread over the whole list (the scroll bar dragged;
+  per-step paint), and page steps one after another; a sanity line says what a step paints (rows
+  in view, ``data()`` calls, paint events), so a hidden or short list cannot pass for a fast one;
 * opening an article (median of 60);
 * resident memory after scrolling through the whole list;
 * the What moved page: from choosing it to its first paint, and a step to the previous day.
@@ -79,7 +81,9 @@ ROWS = [  # label, key, target
     ("choose a security: list + timeline (ms)", "choose_security_ms", 150),
     ("scroll to the end (ms)", "scroll_to_end_ms", None),
     ("scroll step, median (ms)", "scroll_step_median_ms", 16),
-    ("scroll step, worst (ms)", "scroll_step_max_ms", None),
+    ("scroll step, worst (ms)", "scroll_step_max_ms", 16),
+    ("page step after page step, median (ms)", "page_step_median_ms", 16),
+    ("page step after page step, worst (ms)", "page_step_max_ms", 16),
     ("open an article, median (ms)", "open_article_median_ms", 30),
     ("open an article, p95 (ms)", "open_article_p95_ms", None),
     ("resident memory after scrolling (MB)", "rss_after_scrolling_mb", 300),
@@ -116,7 +120,7 @@ def startup(library: Path, runs: int) -> float:
 
 def measure_window(library: Path) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QAbstractSlider, QApplication
 
     from reader.core.library import Library
     from reader.ui.app import ReaderApp
@@ -144,8 +148,15 @@ def measure_window(library: Path) -> dict[str, Any]:
         w.listUpdated.connect(loop.quit)
         t0 = time.perf_counter()
         action()
-        QTimer.singleShot(60000, loop.quit)
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(60000)
         loop.exec()
+        timed_out = not timer.isActive()
+        timer.stop()
+        if timed_out:  # the action emitted nothing: its figure would be the time-out, not the list
+            raise RuntimeError("no listUpdated within 60 s: the figure would measure the time-out")
         app.processEvents()
         w.table.viewport().repaint()
         complete.append(time.perf_counter() - t0)
@@ -200,12 +211,19 @@ def measure_window(library: Path) -> dict[str, Any]:
         panel.table.viewport().repaint()
         panel_filter.append(time.perf_counter() - t0)
     securities_listed = lib.stats()["securities"]
-    # choosing the most-mentioned security: its list, timeline header and co-mentions
-    chosen = [wait_list(lambda: w.show_security(sec)) for _ in range(3)]
+    # choosing the most-mentioned security: its list, timeline header and co-mentions; between
+    # runs the security filter is cleared (choosing the security shown already changes nothing)
+    chosen = []
+    for _ in range(3):
+        chosen.append(wait_list(lambda: w.show_security(sec)))
+        wait_list(w.clear_security_filter)
     w.left_tabs.setCurrentIndex(0)
-    wait_list(choose_all)
+    w.leave_trending()
+    if w.compose_query() or w.model.rowCount() != n or not w.table.isVisible():
+        raise RuntimeError(f"scrolling would not measure the whole list: query {w.compose_query()!r}, "
+                           f"{w.model.rowCount()} rows of {n}, table visible {w.table.isVisible()}")
 
-    # scrolling: to the end, then 200 page steps spread over the list
+    # scrolling: to the end, then 200 jumps spread over the list
     bar = w.table.verticalScrollBar()
     t0 = time.perf_counter()
     w.table.scrollToBottom()
@@ -217,6 +235,21 @@ def measure_window(library: Path) -> dict[str, Any]:
         bar.setValue(int(bar.maximum() * i / 199))
         w.table.viewport().repaint()
         steps.append(time.perf_counter() - t0)
+    # page steps one after another, from the middle of the list (a click in the scroll bar's
+    # trough, or a wheel turn at a page a notch): the next rows are the ones just below; back to
+    # the top, untimed, at the end (a step that moves nothing is not counted)
+    bar.setValue(bar.maximum() // 2)
+    w.table.viewport().repaint()
+    pages = []
+    while len(pages) < 100:
+        if bar.value() >= bar.maximum():
+            bar.setValue(0)
+            w.table.viewport().repaint()
+        t0 = time.perf_counter()
+        bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+        w.table.viewport().repaint()
+        pages.append(time.perf_counter() - t0)
+    sanity = scroll_sanity(app, w)
     # opening articles
     rng = random.Random(1)
     ids = w.model.ids()
@@ -245,6 +278,10 @@ def measure_window(library: Path) -> dict[str, Any]:
         "scroll_to_end_ms": round(to_end * 1000, 1),
         "scroll_step_median_ms": round(statistics.median(steps) * 1000, 2),
         "scroll_step_max_ms": round(max(steps) * 1000, 2),
+        "scroll_steps_over_16ms": sum(t > 0.016 for t in steps),
+        "page_step_median_ms": round(statistics.median(pages) * 1000, 2),
+        "page_step_max_ms": round(max(pages) * 1000, 2),
+        "scroll_sanity": sanity,
         "open_article_median_ms": round(statistics.median(opens) * 1000, 2),
         "open_article_p95_ms": round(sorted(opens)[max(0, int(len(opens) * 0.95) - 1)] * 1000, 2),
         "rss_after_scrolling_mb": round(rss, 1),
@@ -253,6 +290,44 @@ def measure_window(library: Path) -> dict[str, Any]:
         "today_first_paint_ms": round(statistics.median(today) * 1000, 1),
         "today_day_step_ms": round(statistics.median(today_step) * 1000, 1),
     }
+
+
+def scroll_sanity(app: Any, w: Any) -> dict[str, Any]:
+    """What a scroll step paints, counted on a few untimed steps: the rows in view, the model's
+    ``data()`` calls, and the viewport's paint events (a hidden table paints nothing)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    calls, paints = [0], [0]
+    model = w.model
+    plain = model.data
+
+    def counted(index: Any, role: int = 0) -> Any:
+        calls[0] += 1
+        return plain(index, role)
+
+    class Paints(QObject):
+        def eventFilter(self, obj: Any, ev: Any) -> bool:
+            if ev.type() == QEvent.Type.Paint:
+                paints[0] += 1
+            return False
+
+    probe = Paints()
+    view = w.table.viewport()
+    view.installEventFilter(probe)
+    model.data = counted
+    bar = w.table.verticalScrollBar()
+    rows = []
+    try:
+        for i in range(10):
+            bar.setValue(int(bar.maximum() * (i * 0.1 + 0.03)))
+            view.repaint()
+            rows.append(w.table.rowAt(view.height() - 1) - w.table.rowAt(0) + 1)
+    finally:
+        del model.data
+        view.removeEventFilter(probe)
+    return {"table_visible": w.table.isVisible(), "viewport": [view.width(), view.height()],
+            "rows_in_view": statistics.median(rows), "data_calls_per_step": calls[0] / 10,
+            "paints_per_step": paints[0] / 10, "list_rows": w.model.rowCount()}
 
 
 def what_moved(app: Any, w: Any) -> tuple[list[float], list[float]]:
@@ -320,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     for label, key, target in ROWS:
         ratio = g[key] / b[key] if b[key] else float("nan")
         print(f"{label:<42}{g[key]:>12}{b[key]:>12}{ratio:>9.2f}{(str(target) if target else '-'):>9}")
+    for label, r in (("large", g), ("baseline", b)):
+        print(f"scroll sanity, {label}:", json.dumps(r["scroll_sanity"]), "steps over 16 ms:",
+              r["scroll_steps_over_16ms"], "of 200")
     print("per filter, shown (ms):", json.dumps(g["list_reset_ms"], ensure_ascii=False))
     print("per filter, complete (ms):", json.dumps(g["list_complete_ms"], ensure_ascii=False))
     out = args.out or work / "bench_gui.json"
