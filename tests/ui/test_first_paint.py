@@ -48,7 +48,8 @@ def test_the_archive_counts_follow_the_list(qtbot, tmp_path: Path, corpus_dir: P
     assert shown_at[0] == min(first_page, w.model.rowCount())
     assert sidebar_counts(w, "category") == {f"cat:{quote(c)}": str(n) for c, n in cats}
     assert sidebar_counts(w, "source") == {f"source:{quote(s)}": str(n) for s, n in sources[:40]}
-    assert w.securities_panel.model.rowCount() > 0
+    # the Securities panel fills off the GUI thread once the list is painted
+    qtbot.waitUntil(lambda: w.securities_panel.model.rowCount() > 0, timeout=10000)
     # the counts stay when the list changes
     with qtbot.waitSignal(w.listUpdated, timeout=10000):
         w.set_search("央行")
