@@ -74,6 +74,9 @@ class Filter:
     # SQLite walks this filter's articles newest first from an index (a partial index on
     # sort_key): a page led from it stops early within one statement
     ordered: bool = False
+    # statements, each yielding sort keys newest first, whose union is this filter's articles:
+    # a page of this filter alone merges them and stops early (a bare code: its text, its links)
+    streams_of: list[tuple[str, list[object]]] = field(default_factory=list)
 
     def streams(self) -> bool:
         """Whether a page led from this filter comes in the page's order without a sort."""
@@ -250,6 +253,8 @@ def _code_or_text(term: Term, expr: str, resolve_security: Callable[[str], list[
         sql.CODE_CHECK.format(marks=marks), [expr, *sids],
         drive=sql.CODE_DRIVE.format(ids=linked),
         estimate=sql.CODE_ESTIMATE.format(ids=linked), est_params=[expr, *sids], probes=True,
+        streams_of=[(sql.CODE_TEXT_STREAM, list[object]([expr])),
+                    *((sql.CODE_LINK_STREAM, list[object]([sid])) for sid in sids)],
     )
 
 

@@ -149,6 +149,9 @@ LIST_ORDERS = {
 PLAN_ESTIMATE = "SELECT count(*) FROM ({estimate} LIMIT {limit})"
 # bench_library.py: search at 100,000 articles (first page): the planner's size of the library
 MAX_ARTICLE_ID = "SELECT max(id) FROM article"
+# bench_gui.py: resident memory after scrolling at 1M: a helper thread's connection keeps a small
+# page cache of its own (the list's queries and row prefetch filled 32 MB with article pages)
+SMALL_CACHE = "PRAGMA cache_size = -8000"
 # bench_gui.py: a new filter's list and scrolling to the end at 1M (rows per page)
 ROWS = (
     "SELECT id, key, title, published, utc_offset, source, bookmarked, read FROM article "
@@ -240,6 +243,17 @@ SECURITY_CHECK = (
 )
 # bench_scale.py: search at 1M, a bare code (600519): its text, or a link to the security
 CODE_CHECK = FTS_PROBE + " OR " + SECURITY_CHECK
+# bench_scale.py: search at 1M, a bare code (600519) alone: its text matches newest first, one
+# of two streams merged for a page (sorting the union of text and links: 35 ms at 1M)
+CODE_TEXT_STREAM = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC"
+# bench_scale.py: search at 1M, a bare code (600519) alone: its security's links newest first
+# (the timeline index; published then sort_key is the sort_key order), the other stream
+CODE_LINK_STREAM = (
+    "SELECT a.sort_key FROM article_security s CROSS JOIN article a ON a.id = s.article_id "
+    "WHERE s.security_id = ? ORDER BY s.published DESC, a.sort_key DESC"
+)
+# bench_scale.py: search at 1M, a bare code (600519) alone: the merged page's ids
+IDS_BY_SORT_KEY = "SELECT sort_key, id FROM article WHERE sort_key IN ({marks})"
 # bench_scale.py: search at 1M, a bare code (600519): the matches that may lead
 CODE_DRIVE = "a.sort_key IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?) OR a.id IN ({ids})"
 # bench_scale.py: search at 1M, a bare code (600519): the planner's bounded count

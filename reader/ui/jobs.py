@@ -142,6 +142,9 @@ class QueryRunner(QObject):
                     with contextlib.suppress(Exception):  # a closed library: nothing left to close
                         current.db.close()  # this thread's connection
                     current = None
+                if lib is not None and lib is not current and kind in ("query", "rows"):
+                    with contextlib.suppress(Exception):  # a closed library fails below
+                        lib.use_small_cache()  # this thread's new connection
                 if kind == "query" and lib is not None and generation == self.generation:
                     current = lib
                     self._run(lib, generation, query, sort, desc)

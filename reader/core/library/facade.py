@@ -26,7 +26,7 @@ from platformdirs import user_data_dir
 
 from reader import APP_NAME
 from reader.core import importer as imp
-from reader.core import store
+from reader.core import sql, store
 from reader.core.library.archives import ArchiveInfo, ArchiveResult, Archives
 from reader.core.library.catalog import Catalog
 from reader.core.library.connection import Connection
@@ -99,6 +99,11 @@ class Library:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+
+    def use_small_cache(self) -> None:
+        """Give the calling thread's connection a small page cache (a helper thread of the
+        window: its reads are sequential or once, and each connection's cache is resident)."""
+        self.conn.sql(sql.SMALL_CACHE)
 
     def __enter__(self) -> Library:
         return self

@@ -7,6 +7,7 @@ texts) are measured SQL (``reader.core.sql``); one article and a key's id are pe
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -146,6 +147,8 @@ class Queries:
         col = sql.LIST_ORDERS.get(sort, sql.LIST_ORDERS["published"])
         newest = sql.LIST_ORDERS["published"]
         order = f"{col} {direction}" if col == newest else f"{col} {direction}, {newest} DESC"
+        if limit is not None and order == f"{newest} DESC" and self._merges(cq):
+            return [(i,) for i in self._merged_page(cq, limit, 0)]
         drive = self.plan(cq, page=limit is not None)
         if limit is not None and self._probes_in_slices(cq, order, drive):
             assert drive is not None
@@ -190,6 +193,34 @@ class Queries:
             share = max(len(found), 1) / probed
             size = max(16, min(8 * _SLICE, int((wanted - len(found)) / share * 1.25) + 8))
         return found[offset:wanted]
+
+    @staticmethod
+    def _merges(cq: CompiledQuery) -> bool:
+        """Whether ``cq`` is one filter made of newest-first streams (a bare code alone)."""
+        return (len(cq.filters) == 1 and bool(cq.filters[0].streams_of) and not cq.fts
+                and not cq.exclude and not cq.impossible)
+
+    def _merged_page(self, cq: CompiledQuery, limit: int, offset: int) -> list[int]:
+        """A newest-first page of a filter that is a union of newest-first streams: the streams
+        merged, each read only as far as the page needs (a bare code at 1M: its 8,001 articles
+        sorted whole took 35 ms)."""
+        wanted = limit + offset
+        streams = [self.c.sql(statement, params) for statement, params in cq.filters[0].streams_of]
+        keys: list[int] = []
+        last: int | None = None
+        for (key,) in heapq.merge(*streams, reverse=True):
+            if key != last:  # a text match that also links the security comes in both
+                keys.append(int(key))
+                last = key
+                if len(keys) >= wanted:
+                    break
+        for cur in streams:
+            cur.close()
+        page = keys[offset:wanted]
+        if not page:
+            return []
+        ids = dict(self.c.sql(sql.IDS_BY_SORT_KEY.format(marks=",".join("?" * len(page))), page).fetchall())
+        return [int(ids[k]) for k in page if k in ids]
 
     def ids(self, query: str, sort: str, descending: bool, limit: int | None) -> list[int]:
         return [r[0] for r in self.ids_cursor(query, sort, descending, limit)]
@@ -289,8 +320,10 @@ class Queries:
         cq = self.compile(query)
         if cq.impossible:
             return []
-        drive = self.plan(cq, page=True)
-        if self._probes_in_slices(cq, "a.sort_key DESC", drive):
+        drive = None if self._merges(cq) else self.plan(cq, page=True)
+        if self._merges(cq):
+            ids = self._merged_page(cq, limit, offset)
+        elif self._probes_in_slices(cq, "a.sort_key DESC", drive):
             assert drive is not None
             ids = self._probed_page(cq, "a.sort_key DESC", drive, limit, offset)
         else:
