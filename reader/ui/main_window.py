@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
         self.browse.runner.release()  # the worker lets go of the library being replaced
         self.library = library
         self.demo = demo
+        if library is not None:
+            library.use_small_cache()  # the window's reads: rows and an article at a time
         self.browse.runner.library = library
         self.model.set_library(library)
         self.welcome.setVisible(demo)
