@@ -167,7 +167,8 @@ class Sidebar(QTreeWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         width = self.viewport().width()
-        count_w = max(36, self.fontMetrics().horizontalAdvance("000000"))
+        # seven digits and the cell's margins: a million articles' counts are not elided
+        count_w = max(36, self.fontMetrics().horizontalAdvance("0000000") + 14)
         self.setColumnWidth(0, max(60, width - count_w))
         self.setColumnWidth(1, count_w)
 

@@ -13,7 +13,6 @@ import pytest
 
 from reader.core.library import Library
 
-
 # A post that names a security in its text and links it too: it must be listed once.
 BOTH = """---
 layout: post

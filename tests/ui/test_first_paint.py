@@ -56,3 +56,25 @@ def test_the_archive_counts_follow_the_list(qtbot, tmp_path: Path, corpus_dir: P
     assert sidebar_counts(w, "category") == {f"cat:{quote(c)}": str(n) for c, n in cats}
     w.close()
     w.library.close()
+
+
+def test_a_million_articles_count_is_not_elided(qtbot, tmp_path: Path) -> None:
+    """The sidebar's count column holds seven digits with the cell's margins, in the sidebar's
+    font: "1000000" is shown whole, not "100…"."""
+    w = MainWindow(None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.listUpdated, timeout=10000):
+        w.set_library(Library.open(tmp_path / "lib"))
+    item = w.sidebar.topLevelItem(0)
+    assert item is not None
+    item.setText(1, "1000000")
+    rect = w.sidebar.visualItemRect(item)
+    shown = w.sidebar.columnWidth(1)
+    needed = w.sidebar.fontMetrics().horizontalAdvance("1000000")
+    margin = w.sidebar.style().pixelMetric(w.sidebar.style().PixelMetric.PM_FocusFrameHMargin) + 1
+    assert rect.height() > 0
+    assert shown >= needed + 2 * margin
+    w.close()
+    w.library.close()
