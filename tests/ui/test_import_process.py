@@ -12,11 +12,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
+from tests.ui import window_helpers
+from tests.ui.window_helpers import close
 
 
 @pytest.fixture(scope="module")
@@ -42,25 +44,8 @@ def big_folder(tmp_path: Path, corpus_dir: Path) -> Path:
 
 
 def open_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("reader/markReadDelayMs", 60000)
-    w = MainWindow(None, settings=settings)
-    qtbot.addWidget(w)
-    w.quiet_reports = True
-    with qtbot.waitSignal(w.listUpdated, timeout=10000):
-        w.set_library(Library.open(path))
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
-    w.table.setFocus()
-    qtbot.waitUntil(w.table.hasFocus, timeout=5000)
-    return w
+    return window_helpers.open_window(qtbot, path, tmp_path, delay_ms=60000)  # nothing turns read by itself
 
-
-def close(w: MainWindow) -> None:
-    w.close()
-    if w.library is not None:
-        w.library.close()
 
 
 def intact(path: Path) -> bool:

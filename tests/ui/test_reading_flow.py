@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from reader.core import folders
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
+from tests.ui.window_helpers import close, open_window
 
 
 @pytest.fixture(scope="module")
@@ -33,29 +34,6 @@ def library_copy(corpus_library: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "lib"
     shutil.copytree(corpus_library, dest)
     return dest
-
-
-def open_window(qtbot, path: Path, tmp_path: Path, delay_ms: int | None = 1000) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    if delay_ms is not None:  # None: the delay a new user has
-        settings.setValue("reader/markReadDelayMs", delay_ms)
-    w = MainWindow(None, settings=settings)
-    qtbot.addWidget(w)
-    w.quiet_reports = True
-    with qtbot.waitSignal(w.listUpdated, timeout=10000):
-        w.set_library(Library.open(path))
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
-    w.table.setFocus()
-    qtbot.waitUntil(w.table.hasFocus, timeout=5000)
-    return w
-
-
-def close(w: MainWindow) -> None:
-    w.close()
-    if w.library is not None:
-        w.library.close()
 
 
 def is_read(w: MainWindow, aid: int) -> bool:
