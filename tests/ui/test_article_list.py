@@ -4,6 +4,8 @@ follows the library (a bookmark, a read mark) and the theme (a palette switch)."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -21,11 +23,19 @@ M = ArticleTableModel
 R = Qt.ItemDataRole
 
 
+GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "archive_gen.py"
+
+
 @pytest.fixture
 def window(qtbot, tmp_path: Path, corpus_dir: Path):
+    """The corpus and generated finews posts: several blocks of rows (the committed subset of
+    the corpus alone holds eleven articles)."""
+    generated = tmp_path / "generated"
+    subprocess.run([sys.executable, str(GENERATOR), str(generated), "--count", str(4 * BLOCK),
+                    "--broken-ratio", "0"], check=True, capture_output=True)
     path = tmp_path / "lib"
     with Library.open(path) as lib:
-        lib.import_paths([corpus_dir], workers=1)
+        lib.import_paths([corpus_dir, generated], workers=1)
         ids = list(lib.query_ids(""))
         lib.set_bookmarked(ids[3:200:7], True)
         lib.set_read(ids[1:200:3], True)
