@@ -4,9 +4,11 @@ import cut short (killed) leaves it off only until the library is next opened.""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,4 +95,52 @@ def test_a_small_import_into_a_large_library_keeps_merging_on(tmp_path: Path, co
     assert report.added + report.duplicates == 3
     assert seen and 0 not in seen
     assert "optimizing" not in phases
+    lib.close()
+
+
+def test_the_final_merge_releases_the_write_lock_between_its_steps(tmp_path: Path, corpus_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the merge's steps another connection (the window writing a bookmark) gets the
+    write lock: each step is a transaction of its own."""
+    from reader.core import sql
+
+    monkeypatch.setattr(writer_mod, "OPTIMIZE_AFTER", 5)
+    monkeypatch.setattr(imp, "BATCH_SIZE", 2)  # many segments to merge
+    monkeypatch.setattr(sql, "FTS_MERGE_STEP", sql.FTS_MERGE_STEP.replace("-1000", "-2"))  # small steps
+    lib = Library.open(tmp_path / "lib")
+    between: list[bool] = []
+    run = lib.writer.c.sql
+    merging = [False]
+
+    def lock_free() -> bool:
+        other = sqlite3.connect(lib.db_file, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once while the import holds the lock
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+
+    def watched(statement: str, params: object = ()) -> object:
+        if statement == sql.FTS_MERGE_STEP:
+            merging[0] = True
+        return run(statement, params)  # type: ignore[arg-type]
+
+    writing = lib.writer.c.writing
+
+    @contextlib.contextmanager
+    def watched_writing() -> Iterator[None]:
+        with writing():
+            yield
+        if merging[0]:  # a merge step's transaction just ended
+            between.append(lock_free())
+
+    monkeypatch.setattr(lib.writer.c, "sql", watched)
+    monkeypatch.setattr(lib.writer.c, "writing", watched_writing)
+    report = lib.import_paths([corpus_dir], workers=1)
+    assert report.added >= 10
+    assert len(between) >= 2 and all(between)  # several steps, the lock free after each
+    assert segments(lib.db_file) == 1
     lib.close()

@@ -80,6 +80,21 @@ class ImportWriter:
         with self.c.writing():
             self.c.sql(sql.FTS_OPTIMIZE)
 
+    def merge_in_steps(self, cancel: threading.Event | None = None) -> None:
+        """Merge the full-text index into one segment a step at a time, each step its own
+        transaction, so that the reader's writes (a bookmark during an import) wait for one
+        step only.  FTS5 writes fewer than two rows when there was nothing left to merge."""
+        con = self.c.db.connection()
+        for _ in range(100_000):  # bounded: a merge that never ends is finished by 'optimize'
+            if cancel is not None and cancel.is_set():
+                return  # what is merged stays merged; the rest on a later import
+            with self.c.writing():
+                before = con.total_changes
+                self.c.sql(sql.FTS_MERGE_STEP)
+                if con.total_changes - before < 2:
+                    return
+        self.optimize()
+
     # --- import --------------------------------------------------------------------------------
 
     def import_paths(
@@ -132,7 +147,7 @@ class ImportWriter:
             # a large import leaves the full-text index in many segments; one segment makes
             # every lookup (and the per-article probes of filtered searches) several times faster
             cb(imp.ImportProgress("optimizing", done, total, report))
-            self.optimize()
+            self.merge_in_steps(cancel)
         report.seconds = time.perf_counter() - t0
         cb(imp.ImportProgress("done", done, total, report))
         return report
