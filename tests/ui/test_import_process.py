@@ -19,7 +19,7 @@ from reader.core.library import Library
 from reader.core.post import story_key, story_of
 from reader.ui.main_window import MainWindow
 from tests.ui import window_helpers
-from tests.ui.window_helpers import close
+from tests.ui.window_helpers import big_folder, close
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +30,6 @@ def stories(tmp_path_factory: pytest.TempPathFactory) -> int:
     with Library.open(tmp_path_factory.mktemp("reference") / "lib") as lib:
         lib.import_paths([corpus_path()], workers=1)
         return int(lib.stats()["articles"])
-
-
-def big_folder(tmp_path: Path, corpus_dir: Path) -> Path:
-    """Thousands of post files (copies of the corpus under other names): an import of several
-    batches, long enough to act on while it runs."""
-    big = tmp_path / "big"
-    big.mkdir()
-    files = sorted(corpus_dir.glob("*.md"))
-    for i in range(max(15, 3000 // len(files))):
-        for f in files:
-            shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
-    return big
 
 
 def open_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:

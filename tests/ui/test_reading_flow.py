@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from reader.core import folders
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
-from tests.ui.window_helpers import close, open_window
+from tests.ui.window_helpers import big_folder, close, open_window
 
 
 @pytest.fixture(scope="module")
@@ -339,14 +339,7 @@ def test_bookmarking_a_selection_can_be_undone(qtbot, library_copy, tmp_path):
 
 
 def test_the_sidebar_counts_follow_a_long_import_before_it_ends(qtbot, tmp_path, corpus_dir):
-    import shutil
-
-    big = tmp_path / "big"
-    big.mkdir()
-    files = sorted(corpus_dir.glob("*.md"))
-    for i in range(max(15, 3000 // len(files))):
-        for f in files:
-            shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
+    big = big_folder(tmp_path, corpus_dir)
     path = tmp_path / "lib"
     Library.open(path).close()
     w = open_window(qtbot, path, tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from reader.core.library import Library
 from reader.core.post import parse_file
 from reader.core.textindex import normalize
 from reader.ui.main_window import MainWindow
+from tests.ui.window_helpers import big_folder
 
 
 @pytest.fixture
@@ -140,12 +140,7 @@ def test_import_through_the_window_adds_articles(qtbot, tmp_path, corpus_dir):
 
 
 def test_import_can_be_cancelled_and_leaves_the_library_consistent(qtbot, tmp_path, corpus_dir):
-    big = tmp_path / "big"
-    big.mkdir()
-    files = sorted(corpus_dir.glob("*.md"))
-    for i in range(max(15, 3000 // len(files))):
-        for f in files:
-            shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
+    big = big_folder(tmp_path, corpus_dir)
     path = tmp_path / "lib"
     Library.open(path).close()
     w = make_window(qtbot, path, tmp_path)

@@ -3,6 +3,7 @@ reach it), and its closing: shared by the UI tests that drive the window with ke
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -34,3 +35,15 @@ def close(w: MainWindow) -> None:
     w.close()
     if w.library is not None:
         w.library.close()
+
+
+def big_folder(tmp_path: Path, corpus_dir: Path) -> Path:
+    """Thousands of post files (copies of the corpus under other names): an import of several
+    batches, long enough to act on while it runs."""
+    big = tmp_path / "big"
+    big.mkdir()
+    files = sorted(corpus_dir.glob("*.md"))
+    for i in range(max(15, 3000 // len(files))):
+        for f in files:
+            shutil.copy(f, big / f"{i:02d}-{f.name.lstrip('-')}")
+    return big
