@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from reader.core import import_process as ip
 from reader.core.gitfetch import is_url
 from reader.ui.dialogs import folder_row
-from reader.ui.process_job import ProcessJob
+from reader.ui.process_job import ProcessJob, WindowJobs
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -74,7 +74,7 @@ def is_git_folder(path: Path) -> bool:
     return (path / ".git").exists() or ((path / "objects").is_dir() and (path / "HEAD").is_file())
 
 
-class ArchiveController(QObject):
+class ArchiveController(WindowJobs):
     """Adds and updates archives off the GUI thread; ``finished`` carries the results (a
     list of ``ArchiveResult``) or None after an error."""
 
@@ -82,17 +82,11 @@ class ArchiveController(QObject):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.w = window
-        self.job: ProcessJob | None = None
-        self.active = False  # from start until the window has shown the end
         self.error_box: QMessageBox | None = None
         window.cancel_button.clicked.connect(self.cancel)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.update_all(quiet=True))
         self.apply_schedule()
-
-    def running(self) -> bool:
-        return self.active
 
     def apply_schedule(self) -> None:
         """Update every N minutes while the app runs (the setting; off by default)."""
@@ -118,7 +112,7 @@ class ArchiveController(QObject):
             return None
         if not self._ready() or not self.w.importer._leave_demo() or self.w.library is None:
             return None
-        return self._start(ip.Task(str(self.w.library.folder), "add_archive", source=source),
+        return self._launch(ip.Task(str(self.w.library.folder), "add_archive", source=source),
                            self.tr("Fetching the archive…"))
 
     def update_all(self, quiet: bool = False) -> ProcessJob | None:
@@ -130,7 +124,7 @@ class ArchiveController(QObject):
             return None
         if not self._ready(quiet):
             return None
-        return self._start(ip.Task(str(lib.folder), "update_archives"),
+        return self._launch(ip.Task(str(lib.folder), "update_archives"),
                            self.tr("Updating the archives…"))
 
     def cancel(self) -> None:
@@ -153,22 +147,6 @@ class ArchiveController(QObject):
             return False
         return True
 
-    def _start(self, task: ip.Task, message: str) -> ProcessJob:
-        w = self.w
-        job = ProcessJob(task, self)
-        job.summarized.connect(self._on_progress)
-        job.done.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-        job.died.connect(self._on_died)
-        self.job = job
-        self.active = True
-        w.progress.setRange(0, 0)
-        w.progress.show()
-        w.cancel_button.show()
-        w.statusBar().showMessage(message)
-        job.start()
-        return job
-
     def _on_progress(self, p: ip.Summary) -> None:
         w = self.w
         done, total, added = p.done, p.total, p.added
@@ -183,15 +161,6 @@ class ArchiveController(QObject):
                                   .replace("%3", str(added)))
         if added:
             w.browse.refresh_while_importing()  # today's articles show while the rest fills in
-
-    def _ended(self) -> None:
-        w = self.w
-        self.active = False
-        w.progress.hide()
-        w.cancel_button.hide()
-        w.cancel_button.setEnabled(True)
-        w.refresh_sidebar()
-        w.refresh_list()
 
     def _on_done(self, results: list[Any]) -> None:
         self._ended()

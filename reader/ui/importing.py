@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,7 +30,7 @@ from reader.core import import_process as ip
 from reader.core.importer import ImportReport
 from reader.core.library import Library, LibraryError
 from reader.ui.dialogs import ImportReportDialog, folder_row
-from reader.ui.process_job import ProcessJob
+from reader.ui.process_job import ProcessJob, WindowJobs
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -73,25 +73,19 @@ class ImportFolderDialog(QDialog):
         return str(Path(self.path_edit.text().strip()).expanduser())
 
 
-class ImportController(QObject):
+class ImportController(WindowJobs):
     """Starts imports off the GUI thread and shows what they did."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.w = window
-        self.job: ProcessJob | None = None
         self.last_report: ImportReport | None = None
         self.quiet = False
-        self.active = False  # from start until the window has shown the end (not the thread's life)
         self.watch_timer = QTimer(self)
         self.watch_timer.setSingleShot(True)
         self.watch_timer.setInterval(3000)
         self.watch_timer.timeout.connect(self.import_watched)
         self.fs_watcher = QFileSystemWatcher(self)
         self.fs_watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
-
-    def running(self) -> bool:
-        return self.active
 
     # --- watched folders --------------------------------------------------------------------------
 
@@ -186,19 +180,7 @@ class ImportController(QObject):
                 self.watch_folders()
         self.quiet = quiet
         task = ip.Task(str(w.library.folder), "import", [str(p) for p in paths], workers=workers)
-        job = ProcessJob(task, self)
-        job.summarized.connect(self._on_progress)
-        job.done.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-        job.died.connect(self._on_died)
-        self.job = job
-        self.active = True
-        w.progress.setRange(0, 0)
-        w.progress.show()
-        w.cancel_button.show()
-        w.statusBar().showMessage(self.tr("Importing…"))
-        job.start()
-        return job
+        return self._launch(task, self.tr("Importing…"))
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -222,15 +204,6 @@ class ImportController(QObject):
             .replace("%1", str(p.added)).replace("%2", str(p.updated)).replace("%3", str(p.failed)))
         if p.added or p.updated:
             w.browse.refresh_while_importing()
-
-    def _ended(self) -> None:
-        w = self.w
-        self.active = False
-        w.progress.hide()
-        w.cancel_button.hide()
-        w.cancel_button.setEnabled(True)
-        w.refresh_sidebar()
-        w.refresh_list()
 
     def _on_done(self, report: ImportReport) -> None:
         w = self.w

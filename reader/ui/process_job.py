@@ -9,11 +9,14 @@ window closing) cancels, waits a bounded time, then ends the child and its worke
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from reader.core import import_process as ip
+
+if TYPE_CHECKING:
+    from reader.ui.main_window import MainWindow
 
 JOIN_SECONDS = 5.0  # after the pipe's end, for the child's exit code
 
@@ -103,3 +106,57 @@ class ProcessJob(QThread):
             self.done.emit(outcome[1])
         else:
             self.failed.emit(str(outcome[1]))
+
+
+class WindowJobs(QObject):
+    """What the window's import and archive controllers share: one job at a time in a child
+    process, shown by the window's progress bar, status bar and Cancel button.  A subclass
+    answers the job's signals (``_on_progress``, ``_on_done``, ``_on_failed``, ``_on_died``)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.job: ProcessJob | None = None
+        self.active = False  # from start until the window has shown the end (not the child's life)
+
+    def running(self) -> bool:
+        return self.active
+
+    def _launch(self, task: ip.Task, message: str) -> ProcessJob:
+        """Start ``task`` in its own process, the window showing that it runs."""
+        w = self.w
+        job = ProcessJob(task, self)
+        job.summarized.connect(self._on_progress)
+        job.done.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        job.died.connect(self._on_died)
+        self.job = job
+        self.active = True
+        w.progress.setRange(0, 0)
+        w.progress.show()
+        w.cancel_button.show()
+        w.statusBar().showMessage(message)
+        job.start()
+        return job
+
+    def _ended(self) -> None:
+        """The job is over: the window drops its progress and shows what the library now holds."""
+        w = self.w
+        self.active = False
+        w.progress.hide()
+        w.cancel_button.hide()
+        w.cancel_button.setEnabled(True)
+        w.refresh_sidebar()
+        w.refresh_list()
+
+    def _on_progress(self, p: ip.Summary) -> None:
+        raise NotImplementedError
+
+    def _on_done(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def _on_failed(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _on_died(self, how: str) -> None:
+        raise NotImplementedError

@@ -320,15 +320,16 @@ class Queries:
         cq = self.compile(query)
         if cq.impossible:
             return []
-        drive = None if self._merges(cq) else self.plan(cq, page=True)
         if self._merges(cq):
             ids = self._merged_page(cq, limit, offset)
-        elif self._probes_in_slices(cq, "a.sort_key DESC", drive):
-            assert drive is not None
-            ids = self._probed_page(cq, "a.sort_key DESC", drive, limit, offset)
         else:
-            statement, params = cq.sql(limit=limit, offset=offset, drive=drive)
-            ids = [r[0] for r in self.c.sql(statement, params)]
+            drive = self.plan(cq, page=True)
+            if self._probes_in_slices(cq, "a.sort_key DESC", drive):
+                assert drive is not None
+                ids = self._probed_page(cq, "a.sort_key DESC", drive, limit, offset)
+            else:
+                statement, params = cq.sql(limit=limit, offset=offset, drive=drive)
+                ids = [r[0] for r in self.c.sql(statement, params)]
         if not ids:
             return []
         # the page's ids first, then their texts: sorting never carries the article bodies
